@@ -1,0 +1,9 @@
+namespace T5Sharp.Tests.Support;
+
+/// <summary>A scratch folder deleted when the test ends.</summary>
+public sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("t5sharp-test-").FullName;
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+    public void Dispose() { try { Directory.Delete(Path, recursive: true); } catch (IOException) { } }
+}
