@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Bench;
+
+/// <summary>The machine's fp32 matmul throughput, measured with the same engine in the same run: the denominator of every ratio.</summary>
+public static class MatmulPeak
+{
+    /// <summary>Best-of GFLOP/s of an n×n by n×n matmul over a time budget.</summary>
+    public static double Measure(int n = 1024, double seconds = 2.0)
+    {
+        using var a = randn(n, n);
+        using var b = randn(n, n);
+        using var c = empty(n, n);
+        for (int i = 0; i < 3; i++) torch.matmul(a, b).Dispose(); // warm up the thread pool and caches
+        double best = 0, flops = 2.0 * n * n * n;
+        var total = Stopwatch.StartNew();
+        while (total.Elapsed.TotalSeconds < seconds)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 4; i++) torch.matmul(a, b).Dispose();
+            best = Math.Max(best, 4 * flops / sw.Elapsed.TotalSeconds / 1e9);
+        }
+        return best;
+    }
+}
