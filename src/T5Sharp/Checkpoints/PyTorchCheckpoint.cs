@@ -125,13 +125,13 @@ public static class PyTorchCheckpoint
         }
         var top = RestrictedUnpickler.Load(pickle, path);
         if (top is not Dictionary<object, object?> dict)
-            throw new CheckpointException($"{path}: expected a state dict (a dict of name → tensor) but the file holds a {Describe(top)}");
+            throw new CheckpointException($"{path}: expected a state dict (a dict of name → tensor) but the file holds a Python {Describe(top)}");
         var tensors = new List<KeyValuePair<string, PickledTensor>>();
         foreach (var (key, value) in dict)
         {
             if (key is not string name || value is not PickledTensor t)
                 throw new CheckpointException(
-                    $"{path}: expected a flat state dict of name → tensor, but key '{key}' holds a {Describe(value)}");
+                    $"{path}: expected a flat state dict of name → tensor, but key '{key}' holds a Python {Describe(value)}, not a tensor");
             tensors.Add(KeyValuePair.Create(name, t));
         }
         return (root, tensors);
@@ -161,6 +161,10 @@ public static class PyTorchCheckpoint
         List<object?> => "list",
         object?[] => "tuple",
         PickledTensor => "tensor",
+        long => "int",
+        double => "float",
+        bool => "bool",
+        string => "str",
         _ => value.GetType().Name,
     };
 }

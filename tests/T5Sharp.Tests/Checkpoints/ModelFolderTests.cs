@@ -68,6 +68,8 @@ public class ModelFolderTests
         Assert.Equal(expected.Keys.Order(), written.Keys.Order());
         foreach (var (name, t) in expected) Assert.True(t.bytes.SequenceEqual(written[name].bytes), name);
         Assert.Equal("pt", SafeTensors.ReadHeader(dir.File("model.safetensors")).Metadata["format"]);
+        // all-F32 tensors in name order, compact header with metadata first: the very bytes the Python library wrote
+        Assert.True(File.ReadAllBytes(Path.Combine(hf, "model.safetensors")).SequenceEqual(File.ReadAllBytes(dir.File("model.safetensors"))));
     }
 
     [Fact]

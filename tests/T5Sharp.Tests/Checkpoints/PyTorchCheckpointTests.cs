@@ -63,6 +63,29 @@ public class PyTorchCheckpointTests
     }
 
     [Fact]
+    public void StateDictAttributesSetByBuildAreNotEntries()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("pytorch_model.bin");
+        // CPython's pickle.dumps(od, protocol=2) of an empty OrderedDict carrying `_metadata` as module.state_dict() does:
+        // REDUCE(OrderedDict, ()), then BUILD with {'_metadata': OrderedDict({'': {'version': 1}, 'encoder': {'version': 1}})}.
+        TorchZipBuilder.WriteRaw(path, Convert.FromHexString(
+            "800263636f6c6c656374696f6e730a4f726465726564446963740a7100295271017d710258090000005f6d65746164617461710368002952710428" +
+            "580000000071057d7106580700000076657273696f6e71074b01735807000000656e636f64657271087d710968074b01737573622e"));
+        Assert.Empty(PyTorchCheckpoint.Load(path));
+    }
+
+    [Fact]
+    public void NonTensorEntriesAreReportedByKey()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("pytorch_model.bin");
+        TorchZipBuilder.WriteRaw(path, Convert.FromHexString("80027d710058040000007374657071014b03732e")); // pickle.dumps({'step': 3}, protocol=2)
+        var e = Assert.Throws<CheckpointException>(() => PyTorchCheckpoint.Load(path));
+        Assert.Equal($"{path}: expected a flat state dict of name → tensor, but key 'step' holds a Python int, not a tensor", e.Message);
+    }
+
+    [Fact]
     public void LegacyNonZipTorchFileIsRefusedWithAClearMessage()
     {
         using var dir = new TempDir();
