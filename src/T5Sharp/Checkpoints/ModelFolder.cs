@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using T5Sharp.Modeling;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Checkpoints;
+
+/// <summary>
+/// Writes and describes Hugging Face model folders: what save_pretrained of a T5 model and its tokenizer writes,
+/// so that transformers' from_pretrained reads our output back.
+/// </summary>
+public static partial class ModelFolder
+{
+    public const string ConfigFile = "config.json";
+    public const string GenerationConfigFile = "generation_config.json";
+    public const string SafeTensorsFile = "model.safetensors";
+    public const string SafeTensorsIndexFile = "model.safetensors.index.json";
+    public const string PyTorchFile = "pytorch_model.bin";
+    public const string PyTorchIndexFile = "pytorch_model.bin.index.json";
+
+    /// <summary>The tokenizer files a T5 tokenizer's save_pretrained may write; those present are copied.</summary>
+    public static readonly IReadOnlyList<string> TokenizerFiles =
+        ["spiece.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
+
+    // T5's tied parameters (transformers' _tied_weights_keys): save_pretrained stores only shared.weight for them.
+    static readonly string[] EmbeddingCopies = ["encoder.embed_tokens.weight", "decoder.embed_tokens.weight"];
+    const string SharedKey = "shared.weight", LmHeadKey = "lm_head.weight";
+
+    [GeneratedRegex(@"^model-\d{5}-of-\d{5}\.safetensors$")]
+    private static partial Regex ShardName();
+
+    /// <summary>
+    /// Writes config.json, generation_config.json (<paramref name="generationConfigJson"/>, or the one transformers derives
+    /// from the config), the weights (model.safetensors with {"format": "pt"} metadata, or shards plus an index when
+    /// <paramref name="maxShardBytes"/> is exceeded) and the tokenizer files found in <paramref name="tokenizerSourceDir"/>,
+    /// each atomically. Copies of shared.weight under the tied names are left out, as transformers does; the reader side
+    /// (the model's state-dict loader) re-ties them. Weight files of an earlier save that would now be stale are removed.
+    /// </summary>
+    public static void Save(string dir, T5Config config, IEnumerable<KeyValuePair<string, Tensor>> stateDict,
+        string? generationConfigJson = null, string? tokenizerSourceDir = null, long? maxShardBytes = null)
+    {
+        if (tokenizerSourceDir is not null && !Directory.Exists(tokenizerSourceDir))
+            throw new CheckpointException($"{tokenizerSourceDir}: tokenizer folder not found");
+        Directory.CreateDirectory(dir);
+        var tensors = WithoutTiedCopies(stateDict.ToList(), config);
+
+        var saved = config.Clone();
+        // transformers records the dtype the weights are stored in.
+        saved.TorchDtype = PythonDTypeName(tensors.Select(kv => kv.Value.dtype).FirstOrDefault(IsFloating, ScalarType.Float32));
+        AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), JsonFiles.ToSortedJson(ConfigJson(saved)));
+        AtomicFile.WriteAllText(Path.Combine(dir, GenerationConfigFile),
+            generationConfigJson ?? DerivedGenerationConfig.ToJson(saved));
+
+        var metadata = new Dictionary<string, string> { ["format"] = "pt" };
+        var shards = ShardedCheckpoint.SaveSafeTensors(dir, tensors, maxShardBytes ?? long.MaxValue, metadata);
+        RemoveStaleWeights(dir, shards.Select(s => s.File).ToHashSet());
+
+        if (tokenizerSourceDir is not null)
+            foreach (var name in TokenizerFiles)
+            {
+                string source = Path.Combine(tokenizerSourceDir, name);
+                if (!File.Exists(source)) continue;
+                AtomicFile.Write(Path.Combine(dir, name), output =>
+                {
+                    using var input = File.OpenRead(source);
+                    input.CopyTo(output);
+                });
+            }
+    }
+
+    /// <summary>The folder's files, sizes and tensor summary, from headers only: no tensor data is loaded.</summary>
+    public static ModelFolderDescription Describe(string dir)
+    {
+        if (!Directory.Exists(dir)) throw new CheckpointException($"{dir}: model folder not found");
+        var files = Directory.EnumerateFiles(dir)
+            .Select(f => new ModelFolderFile(Path.GetFileName(f), new FileInfo(f).Length))
+            .OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        string weights = CheckpointReader.FindWeights(dir);
+        var weightFiles = weights.EndsWith(".index.json", StringComparison.Ordinal)
+            ? ShardedCheckpoint.ReadWeightMap(weights).Values.Distinct().Select(s => Path.Combine(dir, s)).ToList()
+            : [weights];
+
+        int count = 0;
+        long parameters = 0;
+        var perDType = new Dictionary<ScalarType, int>();
+        foreach (var file in weightFiles)
+        {
+            foreach (var t in CheckpointReader.ReadHeader(file))
+            {
+                count++;
+                perDType[t.DType] = perDType.GetValueOrDefault(t.DType) + 1;
+            }
+            parameters += UniqueParameterCount(file);
+        }
+        string configPath = Path.Combine(dir, ConfigFile);
+        var config = File.Exists(configPath) ? T5Config.Load(configPath) : null;
+        return new ModelFolderDescription(Path.GetFullPath(dir), files, Path.GetFileName(weights), count, parameters, perDType, config);
+    }
+
+    static long UniqueParameterCount(string file)
+    {
+        if (!PyTorchCheckpoint.LooksLikeTorchZip(file))
+            return CheckpointReader.ReadHeader(file).Sum(t => t.Numel);
+        // Tied entries of a .bin are views of one storage: count each distinct view once.
+        return PyTorchCheckpoint.ReadPickledTensors(file)
+            .Select(kv => kv.Value)
+            .DistinctBy(p => (p.Storage.Key, p.Offset, string.Join(",", p.Size), string.Join(",", p.Stride)))
+            .Sum(p => p.Numel);
+    }
+
+    static List<KeyValuePair<string, Tensor>> WithoutTiedCopies(List<KeyValuePair<string, Tensor>> tensors, T5Config config)
+    {
+        var shared = tensors.FirstOrDefault(kv => kv.Key == SharedKey).Value;
+        if (shared is null) return tensors;
+        var tied = EmbeddingCopies.Concat(config.TieWordEmbeddings ? [LmHeadKey] : []).ToHashSet();
+        // Only a true copy is dropped: a tensor under a tied name that differs from shared.weight is kept, never lost.
+        return tensors.Where(kv => !(tied.Contains(kv.Key) && SameValues(kv.Value, shared))).ToList();
+    }
+
+    /// <summary>
+    /// config.json as transformers writes it. Its to_diff_dict leaves out settings equal to PretrainedConfig's defaults;
+    /// of the keys T5Config always serializes, only tie_word_embeddings (default true) is such a one, so a T5 v1.0 config
+    /// that had no such key doesn't gain one.
+    /// </summary>
+    static JsonNode ConfigJson(T5Config config)
+    {
+        var json = JsonNode.Parse(config.ToJson())!.AsObject();
+        if (json["tie_word_embeddings"] is JsonValue tie && tie.GetValueKind() == System.Text.Json.JsonValueKind.True)
+            json.Remove("tie_word_embeddings");
+        return json;
+    }
+
+    static bool SameValues(Tensor a, Tensor b)
+    {
+        if (a.dtype != b.dtype || !a.shape.SequenceEqual(b.shape)) return false;
+        using var scope = NewDisposeScope();
+        return a.eq(b).all().item<bool>();
+    }
+
+    static void RemoveStaleWeights(string dir, HashSet<string> written)
+    {
+        var stale = Directory.EnumerateFiles(dir).Select(Path.GetFileName).OfType<string>()
+            .Where(name => name == SafeTensorsFile || name == SafeTensorsIndexFile || ShardName().IsMatch(name))
+            .Where(name => !written.Contains(name) && !(name == SafeTensorsIndexFile && written.Count > 1));
+        foreach (var name in stale.ToList()) File.Delete(Path.Combine(dir, name));
+    }
+
+    static bool IsFloating(ScalarType t) =>
+        t is ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64;
+
+    static string PythonDTypeName(ScalarType t) => t switch
+    {
+        ScalarType.Float16 => "float16",
+        ScalarType.BFloat16 => "bfloat16",
+        ScalarType.Float64 => "float64",
+        _ => "float32",
+    };
+}

@@ -1,0 +1,18 @@
+using T5Sharp.Modeling;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Checkpoints;
+
+/// <summary>
+/// What a model folder holds, read from file sizes and tensor headers only (for `t5sharp info`).
+/// <see cref="ParameterCount"/> counts each stored tensor once: entries of a pytorch_model.bin that view the same storage
+/// (tied embeddings) count once, as transformers' num_parameters does.
+/// </summary>
+public sealed record ModelFolderDescription(
+    string Directory,
+    IReadOnlyList<ModelFolderFile> Files,
+    string WeightsFile,
+    int TensorCount,
+    long ParameterCount,
+    IReadOnlyDictionary<ScalarType, int> TensorsPerDType,
+    T5Config? Config);

@@ -1,0 +1,4 @@
+namespace T5Sharp.Checkpoints;
+
+/// <summary>A file of a model folder: its name relative to the folder and its size in bytes.</summary>
+public sealed record ModelFolderFile(string Name, long Bytes);
