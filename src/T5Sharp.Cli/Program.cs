@@ -1,4 +1,12 @@
-using TorchSharp;
-T5Sharp.Runtime.TorchRuntime.Initialize();
-using var x = torch.ones(2, 2);
-Console.WriteLine(x.sum().item<float>());
+using System.CommandLine;
+using T5Sharp.Cli;
+using T5Sharp.Cli.Commands;
+
+var root = new RootCommand("T5Sharp: fine-tune, evaluate and serve T5 / FLAN-T5 checkpoints in Hugging Face format.");
+root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(InitCommand.Create());
+root.Subcommands.Add(TokenizeCommand.Create());
+root.Subcommands.Add(GenerateCommand.Create());
+root.Subcommands.Add(ScoreCommand.Create());
+// Our handler, not System.CommandLine's: user errors print one line, not a stack trace.
+return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

@@ -30,7 +30,8 @@ public sealed class T5Config
     [JsonPropertyName("pad_token_id")] public int PadTokenId { get; set; } = 0;
     [JsonPropertyName("eos_token_id")] public int EosTokenId { get; set; } = 1;
     [JsonPropertyName("decoder_start_token_id")] public int? DecoderStartTokenId { get; set; }
-    [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; set; } = true;
+    /// <summary>As in the file: transformers omits the key when it is the default (true), so absence is kept as absence.</summary>
+    [JsonPropertyName("tie_word_embeddings")] public bool? TieWordEmbeddingsRaw { get; set; }
     [JsonPropertyName("model_type")] public string ModelType { get; set; } = "t5";
     [JsonPropertyName("architectures")] public List<string>? Architectures { get; set; }
     [JsonPropertyName("dense_act_fn")] public string? DenseActFnRaw { get; set; }
@@ -41,6 +42,7 @@ public sealed class T5Config
     /// <summary>Every key of the file that isn't a property above, kept verbatim.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement> Extra { get; set; } = new();
 
+    [JsonIgnore] public bool TieWordEmbeddings { get => TieWordEmbeddingsRaw ?? true; set => TieWordEmbeddingsRaw = value; }
     [JsonIgnore] public int DecoderLayers => NumDecoderLayers ?? NumLayers;
     [JsonIgnore] public int DecoderStartId => DecoderStartTokenId ?? PadTokenId;
     [JsonIgnore] public int InnerDim => NumHeads * DKv;
