@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace T5Sharp.Tokenization;
 
 /// <summary>
@@ -8,12 +10,14 @@ namespace T5Sharp.Tokenization;
 internal sealed class AddedTokenSplitter
 {
     readonly Dictionary<char, AddedToken[]> _byFirstChar;
+    readonly SearchValues<char> _firstChars;
 
     public AddedTokenSplitter(IEnumerable<AddedToken> tokens)
     {
         _byFirstChar = tokens.Where(t => t.Content.Length > 0)
             .GroupBy(t => t.Content[0])
             .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Content.Length).ToArray());
+        _firstChars = SearchValues.Create(_byFirstChar.Keys.ToArray());
     }
 
     /// <summary>The text as a sequence of parts: plain text (Token null) or an added token. Empty texts are dropped.</summary>
@@ -23,7 +27,11 @@ internal sealed class AddedTokenSplitter
         int start = 0;
         for (int i = 0; i < text.Length; i++)
         {
-            if (!_byFirstChar.TryGetValue(text[i], out var candidates)) continue;
+            // Jump to the next character that can start an added token (almost always '<').
+            int skip = text.AsSpan(i).IndexOfAny(_firstChars);
+            if (skip < 0) break;
+            i += skip;
+            var candidates = _byFirstChar[text[i]];
             AddedToken? match = null;
             foreach (var c in candidates)
                 if (string.CompareOrdinal(text, i, c.Content, 0, c.Content.Length) == 0) { match = c; break; }

@@ -1,12 +1,15 @@
 namespace T5Sharp.Tokenization;
 
 /// <summary>
-/// A byte trie over the vocabulary's UTF-8 pieces, built once per tokenizer. The root has a direct 256-entry table;
-/// other nodes keep their few children in one flat, label-sorted array, which keeps a lookup to a short scan.
+/// A byte trie over the vocabulary's UTF-8 pieces, built once per tokenizer. Nodes with many children (the root, '▁',
+/// common first letters) get a direct 256-entry table; the rest keep their few children in one flat, label-sorted
+/// array, so every step of the Viterbi's walk is one lookup or a short scan.
 /// </summary>
 internal sealed class PieceTrie
 {
-    readonly int[] _rootChildren = new int[256];
+    const int DenseFrom = 16;
+    readonly int[] _dense;        // 256 entries per dense node
+    readonly int[] _denseAt;      // per node: offset into _dense, or -1
     readonly int[] _firstChild;   // per node: index into _labels/_targets
     readonly int[] _childCount;
     readonly byte[] _labels;
@@ -45,14 +48,22 @@ internal sealed class PieceTrie
             _firstChild[n] = at; _childCount[n] = children[n].Count;
             foreach (var (label, target) in children[n]) { _labels[at] = label; _targets[at] = target; at++; }
         }
-        Array.Fill(_rootChildren, -1);
-        foreach (var (label, target) in children[0]) _rootChildren[label] = target;
+        _denseAt = new int[nodes];
+        int denseNodes = 0;
+        for (int n = 0; n < nodes; n++)
+            _denseAt[n] = n == Root || children[n].Count >= DenseFrom ? 256 * denseNodes++ : -1;
+        _dense = new int[256 * denseNodes];
+        Array.Fill(_dense, -1);
+        for (int n = 0; n < nodes; n++)
+            if (_denseAt[n] >= 0)
+                foreach (var (label, target) in children[n]) _dense[_denseAt[n] + label] = target;
     }
 
     /// <summary>The child of <paramref name="node"/> along <paramref name="label"/>, or -1.</summary>
     public int Next(int node, byte label)
     {
-        if (node == Root) return _rootChildren[label];
+        int d = _denseAt[node];
+        if (d >= 0) return _dense[d + label];
         int first = _firstChild[node], end = first + _childCount[node];
         for (int i = first; i < end; i++)
         {
