@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace T5Sharp.Tokenization;
 
@@ -61,6 +60,4 @@ internal sealed class PrecompiledCharsMap
     static bool HasLeaf(uint unit) => ((unit >> 8) & 1) == 1;
     static uint Label(uint unit) => unit & ((1u << 31) | 0xFF);
     static uint Offset(uint unit) => (unit >> 10) << (int)((unit & (1u << 9)) >> 6);
-
-    internal static string Describe(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

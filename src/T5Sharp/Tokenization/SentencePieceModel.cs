@@ -35,7 +35,7 @@ public sealed class SentencePieceModel
     const int ModelPieces = 1, ModelTrainerSpec = 2, ModelNormalizerSpec = 3;
     const int PieceText = 1, PieceScore = 2, PieceKind = 3;
     const int TrainerModelType = 3, TrainerTreatWhitespaceAsSuffix = 24, TrainerByteFallback = 35;
-    const int NormName = 1, NormCharsMap = 2, NormAddDummyPrefix = 3, NormRemoveExtraWhitespaces = 4, NormEscapeWhitespaces = 5;
+    const int NormCharsMap = 2, NormAddDummyPrefix = 3, NormRemoveExtraWhitespaces = 4, NormEscapeWhitespaces = 5;
 
     /// <summary>Reads a <c>spiece.model</c> file. Only unigram models are supported (T5's kind).</summary>
     public static SentencePieceModel Load(string path)

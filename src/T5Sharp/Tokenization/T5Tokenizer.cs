@@ -19,6 +19,8 @@ public sealed class T5Tokenizer
     readonly SentencePieceModel _model;
     readonly int _unkPrefixLength;
     readonly int _underlineId;
+    readonly bool _addPrefixSpace;
+    readonly string _unkToken;
 
     public int PadTokenId { get; }
     public int EosTokenId { get; }
@@ -64,9 +66,6 @@ public sealed class T5Tokenizer
         _unkPrefixLength = unkIds.Count;
         _underlineId = Enumerable.Range(0, s.Model.Count).FirstOrDefault(i => s.Model.Pieces[i] == "\u2581", -1);
     }
-
-    readonly bool _addPrefixSpace;
-    readonly string _unkToken;
 
     /// <summary>Loads spiece.model (or tokenizer.json) and the HF config files from a model or tokenizer folder.</summary>
     /// <param name="legacy">Overrides tokenizer_config.json's <c>legacy</c> (absent means true, as in HF).</param>
