@@ -1,0 +1,4 @@
+namespace T5Sharp.Tokenization;
+
+/// <summary>A tokenizer file a user gave us is missing or malformed. The message names the file and the key or field.</summary>
+public sealed class TokenizerException(string message, Exception? inner = null) : Exception(message, inner);
