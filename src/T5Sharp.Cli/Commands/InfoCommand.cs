@@ -1,0 +1,45 @@
+using System.CommandLine;
+using T5Sharp.Checkpoints;
+
+namespace T5Sharp.Cli.Commands;
+
+/// <summary>`t5sharp info MODEL`: config summary, parameter counts and file sizes, read from headers only.</summary>
+public static class InfoCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "A Hugging Face T5 model folder." };
+        var command = new Command("info", "Show a model folder's configuration, parameter count and files.") { model };
+        command.SetAction(parse =>
+        {
+            var d = ModelFolder.Describe(parse.GetValue(model)!);
+            Console.WriteLine($"model folder   {d.Directory}");
+            if (d.Config is { } c)
+            {
+                string family = c.IsGatedAct ? $"T5 v1.1 / FLAN ({c.FeedForwardProj})" : $"original T5 ({c.FeedForwardProj})";
+                Console.WriteLine($"family         {family}, {(c.TieWordEmbeddings ? "tied" : "untied")} lm_head");
+                Console.WriteLine($"layers         encoder {c.NumLayers}, decoder {c.DecoderLayers}");
+                Console.WriteLine($"dimensions     d_model {c.DModel}, d_ff {c.DFf}, heads {c.NumHeads} x d_kv {c.DKv}");
+                Console.WriteLine($"vocabulary     {c.VocabSize}");
+                Console.WriteLine($"position bias  {c.RelativeAttentionNumBuckets} buckets, max distance {c.RelativeAttentionMaxDistance}");
+                Console.WriteLine($"dropout        {c.DropoutRate}");
+            }
+            Console.WriteLine($"weights        {d.WeightsFile}: {d.TensorCount} tensors, " +
+                              string.Join(", ", d.TensorsPerDType.Select(kv => $"{kv.Value} {kv.Key}")));
+            Console.WriteLine($"parameters     {d.ParameterCount:N0} ({d.ParameterCount / 1e6:F1} M)");
+            Console.WriteLine("files");
+            foreach (var f in d.Files)
+                Console.WriteLine($"  {f.Name,-32} {Format(f.Bytes),12}");
+            return 0;
+        });
+        return command;
+    }
+
+    static string Format(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):F2} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):F1} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:F1} KiB",
+        _ => $"{bytes} B",
+    };
+}

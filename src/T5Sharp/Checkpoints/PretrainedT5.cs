@@ -1,0 +1,62 @@
+using T5Sharp.Modeling;
+using T5Sharp.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Checkpoints;
+
+/// <summary>
+/// A Hugging Face T5 model folder loaded into memory: its config, the model with its weights, and its tokenizer.
+/// The one entry point every verb uses, so that loading real checkpoints is the code the tests exercise.
+/// </summary>
+public sealed class PretrainedT5 : IDisposable
+{
+    PretrainedT5(string directory, T5Config config, T5ForConditionalGeneration model, T5Tokenizer tokenizer, string? generationConfigJson)
+    {
+        Directory = directory;
+        Config = config;
+        Model = model;
+        Tokenizer = tokenizer;
+        GenerationConfigJson = generationConfigJson;
+    }
+
+    public string Directory { get; }
+    public T5Config Config { get; }
+    public T5ForConditionalGeneration Model { get; }
+    public T5Tokenizer Tokenizer { get; }
+    /// <summary>generation_config.json as found in the folder (null when absent), written back unchanged by <see cref="Save"/>.</summary>
+    public string? GenerationConfigJson { get; }
+
+    /// <summary>Reads config.json, the weights (safetensors, sharded, or pytorch_model.bin; converted to float32) and the tokenizer.</summary>
+    public static PretrainedT5 Load(string directory)
+    {
+        if (!System.IO.Directory.Exists(directory)) throw new CheckpointException($"{directory}: model folder not found");
+        var config = T5Config.Load(Path.Combine(directory, ModelFolder.ConfigFile));
+        var tokenizer = T5Tokenizer.FromFolder(directory);
+        var model = new T5ForConditionalGeneration(config);
+        var stateDict = CheckpointReader.ReadStateDict(directory);
+        try
+        {
+            model.LoadStateDict(stateDict, CheckpointReader.FindWeights(directory));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var t in stateDict.Values) t.Dispose();
+        }
+        model.eval();
+        string generationPath = Path.Combine(directory, ModelFolder.GenerationConfigFile);
+        string? generation = File.Exists(generationPath) ? File.ReadAllText(generationPath) : null;
+        return new PretrainedT5(directory, config, model, tokenizer, generation);
+    }
+
+    /// <summary>Writes this model as a complete HF folder (config, generation config, weights, tokenizer files).</summary>
+    public void Save(string directory) =>
+        ModelFolder.Save(directory, Config, Model.state_dict(), GenerationConfigJson, tokenizerSourceDir: Directory);
+
+    public void Dispose() => Model.Dispose();
+}
