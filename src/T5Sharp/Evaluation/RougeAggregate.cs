@@ -48,14 +48,17 @@ public static class RougeAggregate
         var result = new Dictionary<string, RougeInterval>();
         var means = new double[3][];
         for (int k = 0; k < 3; k++) means[k] = new double[samples];
+        var column = new RougeScore[n];
         foreach (var type in types)
         {
+            // Copy the type's scores out once: the inner loop then does array reads, not dictionary lookups.
+            for (int i = 0; i < n; i++) column[i] = perPair[i][type];
             for (int s = 0; s < samples; s++)
             {
                 double p = 0, r = 0, f = 0;
                 for (int i = 0; i < n; i++)
                 {
-                    var score = perPair[rng.NextBelow(n)][type];
+                    var score = column[rng.NextBelow(n)];
                     p += score.Precision; r += score.Recall; f += score.FMeasure;
                 }
                 means[0][s] = p / n; means[1][s] = r / n; means[2][s] = f / n;
