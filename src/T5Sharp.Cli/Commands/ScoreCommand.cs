@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Text.Json;
+using T5Sharp.Checkpoints;
+using T5Sharp.Data;
+using T5Sharp.Evaluation;
+
+namespace T5Sharp.Cli.Commands;
+
+/// <summary>`t5sharp score`: per-example loss of each target given its source (JSON lines), then the mean.</summary>
+public static class ScoreCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A Hugging Face T5 model folder.", Required = true };
+        var data = new Option<string>("--data") { Description = "A JSONL file.", Required = true };
+        var sourceField = new Option<string>("--source-field") { Description = "Field with the model input.", Required = true };
+        var targetField = new Option<string>("--target-field") { Description = "Field with the expected output.", Required = true };
+        var maxSource = new Option<int?>("--max-source-length") { Description = "Truncate sources to this many tokens." };
+        var maxTarget = new Option<int?>("--max-target-length") { Description = "Truncate targets to this many tokens." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 8 };
+        var command = new Command("score", "Per-example loss (cross-entropy per target token) of targets given sources.")
+            { model, data, sourceField, targetField, maxSource, maxTarget, batchSize };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(data)!;
+            var rows = JsonLinesReader.ReadFields(path, parse.GetValue(sourceField)!, parse.GetValue(targetField)!);
+            if (rows.Count == 0) throw new DataException($"{path}: no records");
+            Runtime.TorchRuntime.Initialize();
+            using var pretrained = PretrainedT5.Load(parse.GetValue(model)!);
+            var scores = SequenceScorer.Score(pretrained, rows.Select(r => r[0]).ToList(), rows.Select(r => r[1]).ToList(),
+                parse.GetValue(batchSize), parse.GetValue(maxSource), parse.GetValue(maxTarget));
+            for (int i = 0; i < scores.Count; i++)
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    index = i, loss = scores[i].MeanLoss, sum_loss = scores[i].SumLoss, tokens = scores[i].TokenCount,
+                }));
+            double mean = scores.Average(s => s.MeanLoss);
+            double tokenMean = scores.Sum(s => s.SumLoss) / Math.Max(1, scores.Sum(s => s.TokenCount));
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                examples = scores.Count, mean_loss = mean, token_weighted_loss = tokenMean, perplexity = Math.Exp(tokenMean),
+            }));
+            return 0;
+        });
+        return command;
+    }
+}
