@@ -60,7 +60,6 @@ public sealed class T5ForConditionalGeneration : nn.Module
         var logits = LmLogits(decoded);
         Tensor? loss = labels is null ? null
             : nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]).to(ScalarType.Float32), labels.view(-1), ignore_index: -100);
-        foreach (var t in (encoderStates ?? []).Concat(decoderStates ?? [])) t.MoveToOuterDisposeScope();
         return new T5Output
         {
             Logits = logits.MoveToOuterDisposeScope(),

@@ -4,7 +4,7 @@ namespace T5Sharp.Modeling;
 
 /// <summary>
 /// What <see cref="T5ForConditionalGeneration.Forward"/> returns (HF's Seq2SeqLMOutput). Hidden-state lists are filled
-/// only when asked for: index 0 is the embedding output, then each later block's input, the last is after the final norm.
+/// only when asked for (they belong to no dispose scope: dispose the output): index 0 is the embedding output, then each later block's input, the last is after the final norm.
 /// </summary>
 public sealed class T5Output : IDisposable
 {
@@ -18,9 +18,8 @@ public sealed class T5Output : IDisposable
 
     public void Dispose()
     {
-        // the last hidden-state entries are the same objects as the *LastHiddenState properties: dispose each once
         var all = new[] { Logits, Loss, EncoderLastHiddenState, DecoderLastHiddenState }
-            .Concat(EncoderHiddenStates ?? []).Concat(DecoderHiddenStates ?? []).OfType<Tensor>();
-        foreach (var t in all.Distinct<object>(ReferenceEqualityComparer.Instance)) ((Tensor)t).Dispose();
+            .Concat(EncoderHiddenStates ?? []).Concat(DecoderHiddenStates ?? []);
+        foreach (var t in all) t?.Dispose();
     }
 }

@@ -36,7 +36,8 @@ public sealed class T5Stack : nn.Module
     /// <param name="memory">decoder without cache: encoder states [B, S, d_model].</param>
     /// <param name="encoderMask">decoder: additive encoder mask [B, 1, 1, S].</param>
     /// <param name="cache">decoder with cache: queries start at cache.Length; the cache grows by T.</param>
-    /// <param name="hiddenStates">if given, receives HF's output_hidden_states: each block's input, then the final normed output.</param>
+    /// <param name="hiddenStates">if given, receives HF's output_hidden_states: each block's input, then the final normed
+    /// output. These are aliases outside every dispose scope: the list's owner disposes them.</param>
     public Tensor Forward(Tensor embeds, Tensor? attentionMask, Tensor? memory, Tensor? encoderMask,
         T5DecoderCache? cache = null, List<Tensor>? hiddenStates = null)
     {
@@ -56,13 +57,12 @@ public sealed class T5Stack : nn.Module
         }
         for (int i = 0; i < block.Count; i++)
         {
-            if (hiddenStates is not null) hiddenStates.Add(hidden.alias().MoveToOuterDisposeScope()); // alias: never move the caller's embeds
+            if (hiddenStates is not null) hiddenStates.Add(hidden.alias().DetachFromDisposeScope());
             hidden = block[i].Forward(hidden, bias!, memory, encoderMask, cache, i);
         }
         cache?.Advance(length);
         hidden = T5Dropout.Apply(final_layer_norm.forward(hidden), _dropout, training);
-        hidden.MoveToOuterDisposeScope();
-        hiddenStates?.Add(hidden);
-        return hidden;
+        hiddenStates?.Add(hidden.alias().DetachFromDisposeScope());
+        return hidden.MoveToOuterDisposeScope();
     }
 }
