@@ -1,0 +1,87 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Modeling;
+
+#pragma warning disable IDE1006 // field names are Hugging Face's state-dict keys
+
+/// <summary>
+/// T5 multi-head attention: no biases, no 1/√d_kv scaling, softmax in float32. Only the first block of a stack owns
+/// <c>relative_attention_bias</c>; its bias (with the mask added) is computed once by the stack and passed to every block.
+/// </summary>
+public sealed class T5Attention : nn.Module
+{
+    readonly Linear q, k, v, o;
+    readonly Embedding? relative_attention_bias;
+    readonly bool _isDecoder;
+    readonly int _heads, _dKv, _numBuckets, _maxDistance;
+    readonly double _dropout;
+
+    public T5Attention(T5Config config, bool isDecoder, bool hasRelativeAttentionBias) : base(nameof(T5Attention))
+    {
+        _isDecoder = isDecoder;
+        _heads = config.NumHeads;
+        _dKv = config.DKv;
+        _numBuckets = config.RelativeAttentionNumBuckets;
+        _maxDistance = config.RelativeAttentionMaxDistance;
+        _dropout = config.DropoutRate;
+        q = nn.Linear(config.DModel, config.InnerDim, hasBias: false);
+        k = nn.Linear(config.DModel, config.InnerDim, hasBias: false);
+        v = nn.Linear(config.DModel, config.InnerDim, hasBias: false);
+        o = nn.Linear(config.InnerDim, config.DModel, hasBias: false);
+        if (hasRelativeAttentionBias) relative_attention_bias = nn.Embedding(_numBuckets, _heads);
+        RegisterComponents();
+    }
+
+    public bool HasRelativeAttentionBias => relative_attention_bias is not null;
+    internal Linear Q => q;
+    internal Linear K => k;
+    internal Linear V => v;
+    internal Linear O => o;
+    internal Embedding? RelativeAttentionBias => relative_attention_bias;
+
+    /// <summary>
+    /// Position bias [1, heads, queryLength, keyLength] for queries at positions queryStart.. (a cached decoder step
+    /// asks for the rows of its own positions only) against keys at 0..keyLength-1.
+    /// </summary>
+    public Tensor ComputeBias(long queryStart, long queryLength, long keyLength)
+    {
+        if (relative_attention_bias is null)
+            throw new InvalidOperationException("only the first block of a stack owns relative_attention_bias");
+        using var scope = NewDisposeScope();
+        var device = relative_attention_bias.weight!.device;
+        var context = arange(queryStart, queryStart + queryLength, ScalarType.Int64, device).unsqueeze(1);
+        var memory = arange(0, keyLength, ScalarType.Int64, device).unsqueeze(0);
+        var buckets = T5RelativePosition.Bucket(memory - context, !_isDecoder, _numBuckets, _maxDistance);
+        var values = relative_attention_bias.forward(buckets); // [q, k, heads]
+        return values.permute(2, 0, 1).unsqueeze(0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[B, T, d_model] → [B, heads, T, d_kv].</summary>
+    internal Tensor Shape(Tensor x) => x.view(x.shape[0], -1, _heads, _dKv).transpose(1, 2);
+
+    /// <summary>Keys and values of <paramref name="states"/>, [B, heads, T, d_kv] each (what the cache stores).</summary>
+    public (Tensor Keys, Tensor Values) ProjectKeyValues(Tensor states) =>
+        (Shape(k.forward(states)), Shape(v.forward(states)));
+
+    /// <param name="hidden">[B, T, d_model] queries (and keys/values for self-attention).</param>
+    /// <param name="keyValues">precomputed keys/values (cache) or null to project from <paramref name="memory"/>/hidden.</param>
+    /// <param name="memory">encoder states for cross-attention, null for self-attention.</param>
+    /// <param name="positionBias">additive bias + mask broadcastable to [B, heads, T, S].</param>
+    public Tensor Forward(Tensor hidden, Tensor? memory, (Tensor Keys, Tensor Values)? keyValues, Tensor? positionBias)
+    {
+        using var scope = NewDisposeScope();
+        long batch = hidden.shape[0], length = hidden.shape[1];
+        var query = Shape(q.forward(hidden));
+        var (keys, values) = keyValues ?? ProjectKeyValues(memory ?? hidden);
+        var scores = matmul(query, keys.transpose(2, 3)); // [B, heads, T, S]; T5 does not scale by 1/sqrt(d_kv)
+        if (positionBias is not null) scores = scores.add_(positionBias);
+        var weights = scores.dtype == ScalarType.Float32
+            ? nn.functional.softmax(scores, -1)
+            : nn.functional.softmax(scores.to(ScalarType.Float32), -1).to(scores.dtype);
+        weights = T5Dropout.Apply(weights, _dropout, training);
+        var context = matmul(weights, values).transpose(1, 2).reshape(batch, length, -1);
+        return o.forward(context).MoveToOuterDisposeScope();
+    }
+}

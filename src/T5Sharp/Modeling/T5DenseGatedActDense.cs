@@ -1,0 +1,36 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Modeling;
+
+#pragma warning disable IDE1006 // field names are Hugging Face's state-dict keys
+
+/// <summary>T5 v1.1 / FLAN-T5 feed-forward: wo(act(wi_0 x) * wi_1 x), no biases.</summary>
+public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
+{
+    readonly Linear wi_0, wi_1, wo;
+    readonly Func<Tensor, Tensor> _act;
+    readonly double _dropout;
+
+    public T5DenseGatedActDense(T5Config config) : base(nameof(T5DenseGatedActDense))
+    {
+        wi_0 = nn.Linear(config.DModel, config.DFf, hasBias: false);
+        wi_1 = nn.Linear(config.DModel, config.DFf, hasBias: false);
+        wo = nn.Linear(config.DFf, config.DModel, hasBias: false);
+        _act = T5Activations.Get(config.DenseActFn);
+        _dropout = config.DropoutRate;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var gate = _act(wi_0.forward(x));
+        var linear = wi_1.forward(x);
+        // In place on the activation's fresh output saves a buffer, but autograd needs the operands kept intact.
+        var h = is_grad_enabled() ? gate * linear : gate.mul_(linear);
+        h = T5Dropout.Apply(h, _dropout, training);
+        return wo.forward(h).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,127 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Modeling;
+
+#pragma warning disable IDE1006 // field names are Hugging Face's state-dict keys
+
+/// <summary>
+/// transformers' T5ForConditionalGeneration for both families: FLAN-T5 / v1.1 (gated-gelu, untied lm_head) and original
+/// T5 (relu, lm_head tied to <c>shared</c>, decoder output scaled by d_model^-0.5). state_dict() keys equal HF's.
+/// </summary>
+public sealed class T5ForConditionalGeneration : nn.Module
+{
+    readonly Embedding shared;
+    readonly T5Stack encoder, decoder;
+    readonly Linear? lm_head; // null when tied: the logits then use shared.weight
+
+    public T5ForConditionalGeneration(T5Config config) : base(nameof(T5ForConditionalGeneration))
+    {
+        config.Validate("T5Config");
+        Config = config;
+        shared = nn.Embedding(config.VocabSize, config.DModel);
+        encoder = new T5Stack(config, isDecoder: false);
+        decoder = new T5Stack(config, isDecoder: true);
+        if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.DModel, config.VocabSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public T5Config Config { get; }
+    public Embedding Shared => shared;
+    public T5Stack Encoder => encoder;
+    public T5Stack Decoder => decoder;
+    public Linear? LmHead => lm_head;
+
+    /// <summary>Encoder output [B, S, d_model] (after the final norm).</summary>
+    public Tensor Encode(Tensor inputIds, Tensor attentionMask, List<Tensor>? hiddenStates = null)
+    {
+        using var scope = NewDisposeScope();
+        var embeds = shared.forward(inputIds);
+        return encoder.Forward(embeds, attentionMask, null, null, null, hiddenStates).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Full forward. Without <paramref name="decoderInputIds"/> they are <paramref name="labels"/> shifted right.
+    /// Loss = mean cross-entropy over labels ≠ -100.
+    /// </summary>
+    public T5Output Forward(Tensor inputIds, Tensor attentionMask, Tensor? decoderInputIds = null, Tensor? labels = null,
+        bool outputHiddenStates = false)
+    {
+        if (decoderInputIds is null && labels is null)
+            throw new ArgumentException("T5 forward needs decoderInputIds or labels (to shift right into decoder inputs)");
+        using var scope = NewDisposeScope();
+        var encoderStates = outputHiddenStates ? new List<Tensor>() : null;
+        var decoderStates = outputHiddenStates ? new List<Tensor>() : null;
+        var encoded = Encode(inputIds, attentionMask, encoderStates);
+        var decoderIds = decoderInputIds ?? ShiftRight(labels!, Config.DecoderStartId, Config.PadTokenId);
+        var encoderMask = T5Masks.Padding(attentionMask, encoded.dtype);
+        var decoded = decoder.Forward(shared.forward(decoderIds), null, encoded, encoderMask, null, decoderStates);
+        var logits = LmLogits(decoded);
+        Tensor? loss = labels is null ? null
+            : nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]).to(ScalarType.Float32), labels.view(-1), ignore_index: -100);
+        return new T5Output
+        {
+            Logits = logits.MoveToOuterDisposeScope(),
+            Loss = loss?.MoveToOuterDisposeScope(),
+            EncoderLastHiddenState = encoded.MoveToOuterDisposeScope(),
+            DecoderLastHiddenState = decoded.MoveToOuterDisposeScope(),
+            EncoderHiddenStates = encoderStates,
+            DecoderHiddenStates = decoderStates,
+        };
+    }
+
+    /// <summary>Projects decoder output to vocabulary logits (tied models scale by d_model^-0.5 first, as HF does).</summary>
+    public Tensor LmLogits(Tensor decoderOutput)
+    {
+        if (lm_head is not null) return lm_head.forward(decoderOutput);
+        using var scope = NewDisposeScope();
+        var scaled = decoderOutput * Math.Pow(Config.DModel, -0.5);
+        return nn.functional.linear(scaled, shared.weight!).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A cache for incremental decoding over <paramref name="encoderOutput"/>: projects each decoder block's
+    /// cross-attention keys/values once. <paramref name="initialCapacity"/>: decoder positions preallocated.
+    /// </summary>
+    public T5DecoderCache CreateDecoderCache(Tensor encoderOutput, Tensor attentionMask, long initialCapacity = 32)
+    {
+        using var scope = NewDisposeScope();
+        int n = decoder.BlockCount;
+        var keys = new Tensor[n];
+        var values = new Tensor[n];
+        for (int i = 0; i < n; i++)
+            (keys[i], values[i]) = decoder.Block(i).CrossAttentionLayer.Attention.ProjectKeyValues(encoderOutput);
+        var mask = T5Masks.Padding(attentionMask, encoderOutput.dtype);
+        // contiguous: the projections are transposed views; attention reads them every step
+        return new T5DecoderCache(keys.Select(k => k.contiguous()).ToArray(), values.Select(v => v.contiguous()).ToArray(), mask, initialCapacity);
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="decoderInputIds"/> [B, n] at positions cache.Length.. and appends them to the cache.
+    /// Returns logits [B, n, vocab].
+    /// </summary>
+    public Tensor DecodeStep(Tensor decoderInputIds, T5DecoderCache cache)
+    {
+        using var scope = NewDisposeScope();
+        var decoded = decoder.Forward(shared.forward(decoderInputIds), null, null, cache.EncoderMask, cache);
+        return LmLogits(decoded).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>HF's _shift_right: start token first, labels[:, :-1] after, -100 replaced by pad.</summary>
+    public static Tensor ShiftRight(Tensor labels, long decoderStartId, long padId)
+    {
+        using var scope = NewDisposeScope();
+        var start = full(labels.shape[0], 1, decoderStartId, labels.dtype, labels.device);
+        var shifted = cat([start, labels.narrow(1, 0, labels.shape[1] - 1)], 1);
+        return shifted.masked_fill(shifted.eq(-100), padId).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Copies a Hugging Face state dict into the parameters (converting dtype). Every parameter must be present with
+    /// its exact shape; keys the model lacks are errors except the tied aliases HF files may carry.
+    /// <paramref name="source"/> names the file(s) in error messages.
+    /// </summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, string source) =>
+        T5StateDictLoader.Load(this, stateDict, source);
+}
