@@ -1,1 +1,17 @@
-Console.WriteLine("bench");
+using T5Sharp.Bench;
+
+// dotnet run -c Release --project bench/T5Sharp.Bench -- <benchmark> [args]
+T5Sharp.Runtime.TorchRuntime.Initialize();
+var benchmarks = new Dictionary<string, Action<string[]>>
+{
+    ["forward"] = ForwardBenchmark.Run,
+    ["rouge"] = RougeBenchmark.Run,
+};
+string name = args.Length > 0 ? args[0] : "";
+if (!benchmarks.TryGetValue(name, out var run))
+{
+    Console.Error.WriteLine($"usage: T5Sharp.Bench <{string.Join("|", benchmarks.Keys)}> [args]");
+    return 2;
+}
+run(args[1..]);
+return 0;

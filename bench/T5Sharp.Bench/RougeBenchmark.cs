@@ -13,7 +13,7 @@ public static class RougeBenchmark
     public static void Run(string[] args)
     {
         int target = args.Length > 0 && int.TryParse(args[0], out int n) && n > 0 ? n : 10_000;
-        var path = Path.Combine(FindShared(), "data", "dialogsum", "dialogsum.test.jsonl");
+        var path = Path.Combine(BenchPaths.Shared, "data", "dialogsum", "dialogsum.test.jsonl");
         var basePairs = new List<(string Prediction, string Reference)>();
         foreach (var line in File.ReadLines(path))
         {
@@ -44,12 +44,4 @@ public static class RougeBenchmark
 
     // HF summarization scripts put one sentence per line for rougeLsum; this is the same split the fixtures use.
     static string Lines(string s) => s.Trim().Replace(". ", ".\n");
-
-    static string FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "T5Sharp.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-        throw new InvalidOperationException("T5Sharp.slnx not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -11,18 +11,18 @@ namespace T5Sharp.Tests.Modeling;
 /// <summary>Loads the fixture models and batches (computed by transformers) for the parity tests.</summary>
 public static class ModelFixtures
 {
-    public static string HfModelDir(string model) => Path.Combine(SharedPaths.Hf, model, "safetensors");
+    /// <summary>A fixture model folder: <paramref name="format"/> is "safetensors" or "pytorch" (pytorch_model.bin).</summary>
+    public static string HfModelDir(string model, string format = "safetensors") => Path.Combine(SharedPaths.Hf, model, format);
     public static string Hf2ModelDir => Path.Combine(SharedPaths.Hf2, "tiny-flan-32k");
 
-    /// <summary>config.json + model.safetensors → a model in eval mode.</summary>
+    /// <summary>config.json + the folder's weights (model.safetensors or pytorch_model.bin) → a model in eval mode.</summary>
     public static T5ForConditionalGeneration LoadModel(string dir)
     {
         TorchRuntime.Initialize();
         var config = T5Config.Load(Path.Combine(dir, "config.json"));
         var model = new T5ForConditionalGeneration(config);
-        string file = Path.Combine(dir, "model.safetensors");
-        var stateDict = SafeTensors.Load(file);
-        model.LoadStateDict(stateDict, file);
+        var stateDict = CheckpointReader.ReadStateDict(dir);
+        model.LoadStateDict(stateDict, CheckpointReader.FindWeights(dir));
         foreach (var t in stateDict.Values) t.Dispose();
         model.eval();
         return model;

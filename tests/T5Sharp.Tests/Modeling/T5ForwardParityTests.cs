@@ -12,11 +12,13 @@ public class T5ForwardParityTests
     const double Tolerance = 1e-4;
 
     [Theory]
-    [InlineData("tiny-flan")]
-    [InlineData("tiny-t5v1")]
-    public void ForwardMatchesHfHiddenStatesLogitsAndLoss(string modelName)
+    [InlineData("tiny-flan", "safetensors")]
+    [InlineData("tiny-t5v1", "safetensors")]
+    [InlineData("tiny-flan", "pytorch")]
+    [InlineData("tiny-t5v1", "pytorch")]
+    public void ForwardMatchesHfHiddenStatesLogitsAndLoss(string modelName, string format)
     {
-        using var model = LoadModel(HfModelDir(modelName));
+        using var model = LoadModel(HfModelDir(modelName, format));
         var reference = HfReference(modelName);
         var expected = SafeTensors.Load(Path.Combine(SharedPaths.Hf, modelName, "forward.safetensors"));
         var (inputIds, mask, labels) = HfBatch();
@@ -41,11 +43,13 @@ public class T5ForwardParityTests
     }
 
     [Theory]
-    [InlineData("tiny-flan")]
-    [InlineData("tiny-t5v1")]
-    public void GradientNormsMatchHfAfterBackward(string modelName)
+    [InlineData("tiny-flan", "safetensors")]
+    [InlineData("tiny-t5v1", "safetensors")]
+    [InlineData("tiny-flan", "pytorch")]
+    [InlineData("tiny-t5v1", "pytorch")]
+    public void GradientNormsMatchHfAfterBackward(string modelName, string format)
     {
-        using var model = LoadModel(HfModelDir(modelName));
+        using var model = LoadModel(HfModelDir(modelName, format));
         var expected = HfReference(modelName).GetProperty("grad_l2_norms");
         var (inputIds, mask, labels) = HfBatch();
         using var output = model.Forward(inputIds, mask, labels: labels);
