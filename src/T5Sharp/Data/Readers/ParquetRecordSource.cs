@@ -13,11 +13,14 @@ public sealed class ParquetRecordSource : IRecordSource
     {
         if (!File.Exists(path)) throw new DataException($"{path}: file not found");
         IList<Dictionary<string, object?>> rows;
+        string[] columns;
         try
         {
             using var stream = File.OpenRead(path);
             // Parquet.Net is async-only; the readers here are synchronous enumerables, so block once for the whole file.
-            rows = ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult().Data;
+            var result = ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult();
+            rows = result.Data;
+            columns = result.Schema.Fields.Select(f => f.Name).ToArray();
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException)
         {
@@ -25,7 +28,8 @@ public sealed class ParquetRecordSource : IRecordSource
         }
         for (int i = 0; i < rows.Count; i++)
         {
-            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+            // Untyped rows leave null values out; the schema's columns put them back, so "null" and "no such column" stay apart.
+            var fields = columns.ToDictionary(c => c, string? (_) => null, StringComparer.Ordinal);
             foreach (var (name, value) in rows[i])
                 fields[name] = value switch
                 {
