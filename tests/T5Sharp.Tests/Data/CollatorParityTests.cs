@@ -25,10 +25,8 @@ public class CollatorParityTests
     {
         var mapper = new SourceTargetMapper(null, "summary", new PromptTemplate(Prompt));
         string path = Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.train.jsonl");
-        var examples = Readers().Select(mapper.Map).ToList();
+        var examples = T5Sharp.Data.Readers.RecordReader.Read(path).Take(64).Select(mapper.Map).ToList();
         return Seq2SeqTokenizedDataset.Create(examples, T5Tokenizer.FromFolder(SharedPaths.RealTokenizer), 128, 48);
-
-        IEnumerable<DataRecord> Readers() => T5Sharp.Data.Readers.RecordReader.Read(path).Take(64);
     }
 
     [Fact]
