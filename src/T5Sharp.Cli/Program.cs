@@ -8,5 +8,6 @@ root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(ScoreCommand.Create());
+root.Subcommands.Add(PrepareCommand.Create());
 // Our handler, not System.CommandLine's: user errors print one line, not a stack trace.
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
