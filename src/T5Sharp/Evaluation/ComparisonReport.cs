@@ -1,4 +1,3 @@
-using System.Globalization;
 using T5Sharp.Checkpoints;
 
 namespace T5Sharp.Evaluation;
@@ -27,7 +26,10 @@ public sealed class ComparisonReport
         Systems = systems;
         MetricNames = systems[0].Result.Summary.Metrics.Keys.ToArray();
         SampledExamples = Sample(systems[0].Result.Examples.Count, sampleCount, seed);
+        _format = MetricFormat.For(systems.Select(s => s.Result.Summary));
     }
+
+    readonly MetricFormat _format;
 
     public IReadOnlyList<ComparedSystem> Systems { get; }
     public ComparedSystem Baseline => Systems[0];
@@ -55,19 +57,10 @@ public sealed class ComparisonReport
         AtomicFile.WriteAllText(Path.Combine(directory, HtmlFileName), ToHtml());
     }
 
-    /// <summary>A metric value as shown: 4 decimals on a 0–1 scale (ROUGE as evaluate returns it), else 2.</summary>
-    internal string Format(string metric, double value) =>
-        value.ToString(IsUnitScale(metric) ? "F4" : "F2", CultureInfo.InvariantCulture);
+    /// <summary>A metric value as shown (4 decimals for ROUGE on the 0–1 scale, else 2).</summary>
+    internal string Format(string metric, double value) => _format.Value(metric, value);
 
-    internal string FormatDelta(string metric, double delta)
-    {
-        string pattern = IsUnitScale(metric) ? "+0.0000;-0.0000;+0.0000" : "+0.00;-0.00;+0.00";
-        return delta.ToString(pattern, CultureInfo.InvariantCulture);
-    }
-
-    bool IsUnitScale(string metric) =>
-        metric.StartsWith("rouge", StringComparison.Ordinal)
-        && Systems.All(s => !s.Result.Summary.Metrics.TryGetValue(metric, out var v) || v <= 1.0);
+    internal string FormatDelta(string metric, double delta) => _format.Delta(metric, delta);
 
     static void CheckSameExamples(IReadOnlyList<ComparedSystem> systems)
     {

@@ -11,6 +11,7 @@ public static class MetricsTable
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) throw new ArgumentException("There are no rows to show.", nameof(rows));
         var metrics = rows[0].Summary.Metrics.Keys.ToList();
+        var format = MetricFormat.For(rows.Select(r => r.Summary));
         string[] header = ["system", .. metrics, "examples"];
         var table = new List<string[]> { header };
         foreach (var (name, summary) in rows)
@@ -19,8 +20,8 @@ public static class MetricsTable
             foreach (var m in metrics)
             {
                 if (!summary.Metrics.TryGetValue(m, out var v)) { cells.Add("-"); continue; }
-                string text = Number(v);
-                if (summary.Intervals.TryGetValue(m, out var ci)) text += $" [{Number(ci.Low)}, {Number(ci.High)}]";
+                string text = format.Value(m, v);
+                if (summary.Intervals.TryGetValue(m, out var ci)) text += $" [{format.Value(m, ci.Low)}, {format.Value(m, ci.High)}]";
                 cells.Add(text);
             }
             cells.Add(summary.ExampleCount.ToString(CultureInfo.InvariantCulture));
@@ -32,7 +33,4 @@ public static class MetricsTable
             sb.AppendLine(string.Join("  ", row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
         return sb.ToString();
     }
-
-    // 0–1 values (ROUGE as evaluate returns it) need 4 decimals to be useful; 0–100 values need 2.
-    static string Number(double v) => v.ToString(Math.Abs(v) <= 1 ? "F4" : "F2", CultureInfo.InvariantCulture);
 }
