@@ -1,0 +1,112 @@
+using System.CommandLine;
+using T5Sharp.Checkpoints;
+using T5Sharp.Data;
+using T5Sharp.Evaluation;
+using T5Sharp.Generation;
+
+namespace T5Sharp.Cli.Commands;
+
+/// <summary>
+/// `t5sharp evaluate`: generate with a model over a JSONL data set (or take an existing predictions file), score,
+/// write predictions.jsonl + metrics.json, print the metric table. ROUGE is reported ×100 like HF's scripts.
+/// </summary>
+public static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model") { Description = "A Hugging Face T5 model folder." };
+        var data = new Option<string?>("--data") { Description = "A JSONL file of examples." };
+        var predictions = new Option<string?>("--predictions")
+            { Description = "Score this predictions JSONL file (fields prediction and reference: text or list) instead of generating." };
+        var sourceField = new Option<string>("--source-field") { Description = "Field with the model input.", DefaultValueFactory = _ => "dialogue" };
+        var referenceField = new Option<string>("--reference-field")
+            { Description = "Field(s) with the reference text; a comma list for several references (summary1,summary2,summary3).", DefaultValueFactory = _ => "summary" };
+        var metrics = MetricsOption();
+        var output = new Option<string?>("--out") { Description = "Folder for predictions.jsonl and metrics.json." };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N examples." };
+        var generation = new GenerationOptions();
+        var seed = SeedOption();
+        var command = new Command("evaluate", "Generate and score (ROUGE, BLEU, chrF) on a data set, or score a predictions file.")
+            { model, data, predictions, sourceField, referenceField, metrics, output, limit, seed };
+        generation.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var options = Options(parse.GetValue(metrics)!, parse.GetValue(seed));
+            EvaluationResult result;
+            string? predictionsPath = parse.GetValue(predictions);
+            if (predictionsPath is not null)
+            {
+                if (parse.GetValue(model) is not null || parse.GetValue(data) is not null)
+                    throw new ArgumentException("give either --predictions FILE or --model DIR with --data FILE, not both");
+                var read = PredictionsFile.Read(predictionsPath);
+                if (parse.GetValue(limit) is { } n)
+                    read = n >= 1 ? read.Take(n).ToList() : throw new ArgumentException($"--limit must be at least 1, got {n}");
+                result = Evaluator.Score(read.Select(e => e.Source).ToList(), read.Select(e => e.References).ToList(),
+                    read.Select(e => e.Prediction).ToList(), options);
+            }
+            else
+            {
+                string modelDir = parse.GetValue(model) ?? throw new ArgumentException("--model DIR is required (or --predictions FILE)");
+                string dataPath = parse.GetValue(data) ?? throw new ArgumentException("--data FILE is required with --model");
+                var set = EvaluationSet.Read(dataPath, parse.GetValue(sourceField)!, ReferenceFields(parse.GetValue(referenceField)!),
+                    parse.GetValue(limit));
+                Runtime.TorchRuntime.Initialize();
+                using var pretrained = PretrainedT5.Load(modelDir);
+                result = Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, "evaluate"), options);
+            }
+            if (parse.GetValue(output) is { } dir)
+            {
+                PredictionsFile.Write(Path.Combine(dir, PredictionsFile.FileName), result.Examples);
+                MetricsFile.Write(Path.Combine(dir, MetricsFile.FileName), result.Summary);
+            }
+            Console.Write(MetricsTable.Format([("model", result.Summary)]));
+            return 0;
+        });
+        return command;
+    }
+
+    internal static Option<string> MetricsOption() => new("--metrics")
+        { Description = "Comma list of metrics: rouge, rouge1, rouge2, rougeL, rougeLsum, bleu, chrf.", DefaultValueFactory = _ => "rouge,bleu,chrf" };
+
+    internal static Option<uint> SeedOption() => new("--seed")
+        { Description = "Seed of the bootstrap intervals (and of the example sample in compare).", DefaultValueFactory = _ => 0u };
+
+    internal static EvaluatorOptions Options(string metrics, uint seed) => new()
+    {
+        MetricNames = metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Metric = new MetricOptions { RougeAsPercent = true, BootstrapSeed = seed },
+    };
+
+    internal static string[] ReferenceFields(string list)
+    {
+        var fields = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return fields.Length > 0 ? fields : throw new ArgumentException("--reference-field names no field");
+    }
+
+    /// <summary>The decoding options evaluate and compare share, and the generate delegate they make.</summary>
+    internal sealed class GenerationOptions
+    {
+        readonly Option<int> _batchSize = new("--batch-size") { Description = "Inputs decoded together.", DefaultValueFactory = _ => 8 };
+        readonly Option<int> _maxNew = new("--max-new-tokens") { Description = "Tokens to generate at most.", DefaultValueFactory = _ => 64 };
+        readonly Option<int?> _maxSource = new("--max-source-length") { Description = "Truncate inputs to this many tokens." };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_batchSize);
+            command.Options.Add(_maxNew);
+            command.Options.Add(_maxSource);
+        }
+
+        /// <summary>Greedy decoding in batches, with a progress line per batch on stderr.</summary>
+        public Func<IReadOnlyList<string>, IReadOnlyList<string>> Generator(ParseResult parse, PretrainedT5 pretrained, string label)
+        {
+            int maxNew = parse.GetValue(_maxNew), batchSize = parse.GetValue(_batchSize);
+            if (maxNew < 1) throw new ArgumentException($"--max-new-tokens must be at least 1, got {maxNew}");
+            if (batchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {batchSize}");
+            var greedy = new GreedyOptions { MaxNewTokens = maxNew };
+            int? maxSource = parse.GetValue(_maxSource);
+            return sources => TextGenerator.Generate(pretrained, sources, greedy, batchSize, maxSource,
+                done => Console.Error.WriteLine($"{label}: generated {done}/{sources.Count}"));
+        }
+    }
+}

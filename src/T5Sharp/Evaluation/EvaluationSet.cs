@@ -1,0 +1,42 @@
+using System.Text.Json;
+using T5Sharp.Data;
+
+namespace T5Sharp.Evaluation;
+
+/// <summary>
+/// The examples of an evaluation read from JSON Lines: a source field and one or more reference fields per record
+/// (e.g. DialogSum's summary1, summary2, summary3); a reference field may also hold a list of texts.
+/// </summary>
+public sealed record EvaluationSet(IReadOnlyList<string> Sources, IReadOnlyList<IReadOnlyList<string>> References)
+{
+    /// <summary>The first <paramref name="limit"/> records (all when null), in file order.</summary>
+    /// <exception cref="DataException">Missing file, bad UTF-8/JSON, a missing or mistyped field (file:line), no records.</exception>
+    public static EvaluationSet Read(string path, string sourceField, IReadOnlyList<string> referenceFields, int? limit = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceField);
+        ArgumentNullException.ThrowIfNull(referenceFields);
+        if (referenceFields.Count == 0) throw new ArgumentException("At least one reference field is needed.", nameof(referenceFields));
+        if (limit is < 1) throw new ArgumentException($"The limit must be at least 1, got {limit}.", nameof(limit));
+        var sources = new List<string>();
+        var references = new List<IReadOnlyList<string>>();
+        foreach (var (line, record) in JsonLinesReader.Read(path))
+        {
+            if (sources.Count == limit) break;
+            sources.Add(JsonLinesReader.GetString(record, sourceField, path, line));
+            var refs = new List<string>();
+            foreach (var field in referenceFields)
+            {
+                if (record.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Array)
+                    foreach (var item in value.EnumerateArray())
+                        refs.Add(item.ValueKind == JsonValueKind.String
+                            ? item.GetString()!
+                            : throw new DataException($"{path}:{line}: field '{field}' holds a {item.ValueKind}, expected strings only"));
+                else refs.Add(JsonLinesReader.GetString(record, field, path, line));
+            }
+            if (refs.Count == 0) throw new DataException($"{path}:{line}: the reference fields hold no text");
+            references.Add(refs);
+        }
+        if (sources.Count == 0) throw new DataException($"{path}: no records");
+        return new EvaluationSet(sources, references);
+    }
+}
