@@ -25,11 +25,12 @@ public static partial class CompareCommand
         var output = new Option<string>("--out") { Description = "Folder for the report and each system's files.", Required = true };
         var examples = new Option<int>("--examples") { Description = "Examples shown side by side.", DefaultValueFactory = _ => 5 };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N examples." };
+        var template = EvaluateCommand.TemplateOption();
         var metrics = EvaluateCommand.MetricsOption();
         var seed = EvaluateCommand.SeedOption();
         var generation = new EvaluateCommand.GenerationOptions();
         var command = new Command("compare", "Compare models (or prediction files) on the same data: Markdown and HTML report.")
-            { data, sourceField, referenceField, systems, systemPredictions, output, examples, limit, metrics, seed };
+            { data, sourceField, referenceField, template, systems, systemPredictions, output, examples, limit, metrics, seed };
         generation.AddTo(command);
         command.SetAction(parse =>
         {
@@ -40,7 +41,8 @@ public static partial class CompareCommand
             if (duplicate is not null) throw new ArgumentException($"two systems are named '{duplicate.Key}'");
             string dataPath = parse.GetValue(data)!;
             var set = EvaluationSet.Read(dataPath, parse.GetValue(sourceField)!,
-                EvaluateCommand.ReferenceFields(parse.GetValue(referenceField)!), parse.GetValue(limit));
+                EvaluateCommand.ReferenceFields(parse.GetValue(referenceField)!), parse.GetValue(limit),
+                EvaluateCommand.Template(parse, template));
             var options = EvaluateCommand.Options(parse.GetValue(metrics)!, parse.GetValue(seed));
             string outDir = parse.GetValue(output)!;
 

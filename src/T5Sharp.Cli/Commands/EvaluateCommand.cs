@@ -24,10 +24,11 @@ public static class EvaluateCommand
         var metrics = MetricsOption();
         var output = new Option<string?>("--out") { Description = "Folder for predictions.jsonl and metrics.json." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N examples." };
+        var template = TemplateOption();
         var generation = new GenerationOptions();
         var seed = SeedOption();
         var command = new Command("evaluate", "Generate and score (ROUGE, BLEU, chrF) on a data set, or score a predictions file.")
-            { model, data, predictions, sourceField, referenceField, metrics, output, limit, seed };
+            { model, data, predictions, sourceField, referenceField, template, metrics, output, limit, seed };
         generation.AddTo(command);
         command.SetAction(parse =>
         {
@@ -49,7 +50,7 @@ public static class EvaluateCommand
                 string modelDir = parse.GetValue(model) ?? throw new ArgumentException("--model DIR is required (or --predictions FILE)");
                 string dataPath = parse.GetValue(data) ?? throw new ArgumentException("--data FILE is required with --model");
                 var set = EvaluationSet.Read(dataPath, parse.GetValue(sourceField)!, ReferenceFields(parse.GetValue(referenceField)!),
-                    parse.GetValue(limit));
+                    parse.GetValue(limit), Template(parse, template));
                 Runtime.TorchRuntime.Initialize();
                 using var pretrained = PretrainedT5.Load(modelDir);
                 result = Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, "evaluate"), options);
@@ -64,6 +65,16 @@ public static class EvaluateCommand
         });
         return command;
     }
+
+    internal static Option<string?> TemplateOption() => new("--template")
+    {
+        Description = "Prompt built from each record's fields, e.g. \"Summarize the following conversation:\\n\\n{dialogue}\\n\\nSummary:\\n\" " +
+                      "(\\n is a newline); replaces --source-field.",
+    };
+
+    /// <summary>The --template prompt, with the escapes a shell can't type (\n, \t) turned into the characters.</summary>
+    internal static PromptTemplate? Template(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } text ? new PromptTemplate(text.Replace("\\n", "\n").Replace("\\t", "\t")) : null;
 
     internal static Option<string> MetricsOption() => new("--metrics")
         { Description = "Comma list of metrics: rouge, rouge1, rouge2, rougeL, rougeLsum, bleu, chrf.", DefaultValueFactory = _ => "rouge,bleu,chrf" };

@@ -10,18 +10,19 @@ public static class JsonLinesReader
     public static IEnumerable<(int Line, JsonElement Record)> Read(string path)
     {
         if (!File.Exists(path)) throw new DataException($"{path}: file not found");
-        using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         int lineNumber = 0;
-        while (true)
+        // Lines are split as bytes and decoded one by one, so a bad byte is reported on its own line
+        // (a StreamReader decodes ahead and would blame an earlier one).
+        foreach (var bytes in ByteLines(stream))
         {
-            string? line;
-            try { line = reader.ReadLine(); }
+            lineNumber++;
+            string line;
+            try { line = StrictUtf8.GetString(bytes); }
             catch (DecoderFallbackException e)
             {
-                throw new DataException($"{path}:{lineNumber + 1}: not valid UTF-8 ({e.Message})", e);
+                throw new DataException($"{path}:{lineNumber}: not valid UTF-8 ({e.Message})", e);
             }
-            if (line is null) yield break;
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonElement element;
             try
@@ -37,6 +38,32 @@ public static class JsonLinesReader
                 throw new DataException($"{path}:{lineNumber}: expected a JSON object, found {element.ValueKind}");
             yield return (lineNumber, element);
         }
+    }
+
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    static IEnumerable<byte[]> ByteLines(Stream stream)
+    {
+        var line = new MemoryStream();
+        bool first = true;
+        int b;
+        while ((b = stream.ReadByte()) != -1)
+        {
+            if (b != '\n') { line.WriteByte((byte)b); continue; }
+            yield return Trim(line, ref first);
+            line.SetLength(0);
+        }
+        if (line.Length > 0) yield return Trim(line, ref first);
+    }
+
+    // Drops a trailing \r (Windows line ends) and a UTF-8 byte-order mark at the start of the file.
+    static byte[] Trim(MemoryStream line, ref bool first)
+    {
+        var bytes = line.ToArray();
+        int start = first && bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
+        first = false;
+        int end = bytes.Length > start && bytes[^1] == '\r' ? bytes.Length - 1 : bytes.Length;
+        return bytes[start..end];
     }
 
     /// <summary>The text of <paramref name="field"/>; a missing field or a non-string value names file, line and field.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using T5Sharp.Data;
+using T5Sharp.Data.Readers;
 
 namespace T5Sharp.Evaluation;
 
@@ -9,9 +10,13 @@ namespace T5Sharp.Evaluation;
 /// </summary>
 public sealed record EvaluationSet(IReadOnlyList<string> Sources, IReadOnlyList<IReadOnlyList<string>> References)
 {
-    /// <summary>The first <paramref name="limit"/> records (all when null), in file order.</summary>
+    /// <summary>
+    /// The first <paramref name="limit"/> records (all when null), in file order. With a <paramref name="template"/> the
+    /// source is the template filled from the record's fields (e.g. "Summarize: {dialogue}"), else the source field.
+    /// </summary>
     /// <exception cref="DataException">Missing file, bad UTF-8/JSON, a missing or mistyped field (file:line), no records.</exception>
-    public static EvaluationSet Read(string path, string sourceField, IReadOnlyList<string> referenceFields, int? limit = null)
+    public static EvaluationSet Read(string path, string sourceField, IReadOnlyList<string> referenceFields, int? limit = null,
+        PromptTemplate? template = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourceField);
         ArgumentNullException.ThrowIfNull(referenceFields);
@@ -22,7 +27,9 @@ public sealed record EvaluationSet(IReadOnlyList<string> Sources, IReadOnlyList<
         foreach (var (line, record) in JsonLinesReader.Read(path))
         {
             if (sources.Count == limit) break;
-            sources.Add(JsonLinesReader.GetString(record, sourceField, path, line));
+            sources.Add(template is null
+                ? JsonLinesReader.GetString(record, sourceField, path, line)
+                : template.Render(new DataRecord(JsonFieldText.Fields(record), new RecordLocation(path, line))));
             var refs = new List<string>();
             foreach (var field in referenceFields)
             {

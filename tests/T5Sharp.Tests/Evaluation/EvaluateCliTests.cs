@@ -71,6 +71,24 @@ public class EvaluateCliTests
     }
 
     [Fact]
+    public void Evaluate_Template_BuildsHfPromptsFromRawDialogues()
+    {
+        using var dir = new TempDir();
+        var (_, hfGreedy) = WriteData(dir);
+        var test = JsonLinesReader.ReadFields(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl"), "dialogue", "summary1");
+        string data = dir.File("raw.jsonl");
+        File.WriteAllLines(data, Records.Select(r => JsonSerializer.Serialize(new { dialogue = test[r][0], summary1 = test[r][1] })));
+        // typed on a shell: \n stands for a newline
+        int code = Invoke(EvaluateCommand.Create(), "--model", Model, "--data", data, "--reference-field", "summary1",
+            "--template", "Summarize the following conversation:\\n\\n{dialogue}\\n\\nSummary:", "--max-new-tokens", "20",
+            "--max-source-length", "128", "--out", dir.File("eval"));
+        Assert.Equal(0, code);
+        var predictions = PredictionsFile.Read(Path.Combine(dir.File("eval"), "predictions.jsonl"));
+        Assert.Equal(hfGreedy, predictions.Select(p => p.Prediction));
+        Assert.Equal($"Summarize the following conversation:\n\n{test[0][0]}\n\nSummary:", predictions[0].Source);
+    }
+
+    [Fact]
     public void Evaluate_PredictionsFile_ReproducesTheFixtureMetrics()
     {
         using var dir = new TempDir();
