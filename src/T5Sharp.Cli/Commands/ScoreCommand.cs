@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using T5Sharp.Checkpoints;
 using T5Sharp.Data;
+using T5Sharp.Data.Readers;
 using T5Sharp.Evaluation;
 
 namespace T5Sharp.Cli.Commands;
@@ -12,7 +13,7 @@ public static class ScoreCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A Hugging Face T5 model folder.", Required = true };
-        var data = new Option<string>("--data") { Description = "A JSONL file.", Required = true };
+        var data = new Option<string>("--data") { Description = "A data file: JSONL, JSON array, CSV/TSV or Parquet.", Required = true };
         var sourceField = new Option<string>("--source-field") { Description = "Field with the model input.", Required = true };
         var targetField = new Option<string>("--target-field") { Description = "Field with the expected output.", Required = true };
         var maxSource = new Option<int?>("--max-source-length") { Description = "Truncate sources to this many tokens." };
@@ -23,7 +24,8 @@ public static class ScoreCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(data)!;
-            var rows = JsonLinesReader.ReadFields(path, parse.GetValue(sourceField)!, parse.GetValue(targetField)!);
+            string source = parse.GetValue(sourceField)!, target = parse.GetValue(targetField)!;
+            var rows = RecordReader.Read(path).Select(r => new[] { r.Get(source), r.Get(target) }).ToList();
             if (rows.Count == 0) throw new DataException($"{path}: no records");
             Runtime.TorchRuntime.Initialize();
             using var pretrained = PretrainedT5.Load(parse.GetValue(model)!);
