@@ -75,13 +75,26 @@ public sealed class T5Attention : nn.Module
         long batch = hidden.shape[0], length = hidden.shape[1];
         var query = Shape(q.forward(hidden));
         var (keys, values) = keyValues ?? ProjectKeyValues(memory ?? hidden);
-        var scores = matmul(query, keys.transpose(2, 3)); // [B, heads, T, S]; T5 does not scale by 1/sqrt(d_kv)
-        if (positionBias is not null) scores = scores.add_(positionBias);
-        var weights = scores.dtype == ScalarType.Float32
-            ? nn.functional.softmax(scores, -1)
-            : nn.functional.softmax(scores.to(ScalarType.Float32), -1).to(scores.dtype);
-        weights = T5Dropout.Apply(weights, _dropout, training);
-        var context = matmul(weights, values).transpose(1, 2).reshape(batch, length, -1);
+        var context = Attend(query, keys, values, positionBias).transpose(1, 2).reshape(batch, length, -1);
         return o.forward(context).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>softmax(q·kᵀ + bias)·v over [B, heads, T, d_kv]: T5 does not scale the scores by 1/√d_kv.</summary>
+    Tensor Attend(Tensor query, Tensor keys, Tensor values, Tensor? positionBias)
+    {
+        if (query.dtype == ScalarType.Float32)
+        {
+            // libtorch's fused attention (one pass, no [T, S] score tensors kept around) is ~1.5× faster on CPU than the
+            // three separate ops. It always divides by √d_kv, so the query is multiplied by √d_kv first (exact when
+            // d_kv is a power of two, as in every released T5). Dropout on the weights is the same as HF's.
+            return nn.functional.scaled_dot_product_attention(query * Math.Sqrt(_dKv), keys, values, positionBias,
+                training ? _dropout : 0.0, false);
+        }
+        // Lower precision: exactly HF's order of operations, with the softmax in float32.
+        var scores = matmul(query, keys.transpose(2, 3));
+        if (positionBias is not null) scores = scores.add_(positionBias);
+        var weights = nn.functional.softmax(scores.to(ScalarType.Float32), -1).to(scores.dtype);
+        weights = T5Dropout.Apply(weights, _dropout, training);
+        return matmul(weights, values);
     }
 }
