@@ -5,7 +5,10 @@ using T5Sharp.Generation;
 
 namespace T5Sharp.Cli.Commands;
 
-/// <summary>`t5sharp generate`: text in, generated text out (one line per input; JSON lines for a file).</summary>
+/// <summary>
+/// `t5sharp generate`: text in, generated text out (streamed as it comes for one input without beams; JSON lines for a
+/// file), or --interactive: a chat with a rolling conversation context.
+/// </summary>
 public static class GenerateCommand
 {
     public static Command Create()
@@ -14,28 +17,80 @@ public static class GenerateCommand
         var input = new Option<string?>("--input") { Description = "The input text." };
         var inputFile = new Option<string?>("--input-file") { Description = "A JSONL file of inputs." };
         var field = new Option<string?>("--field") { Description = "The JSON field of --input-file that holds the text." };
-        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens to generate at most.", DefaultValueFactory = _ => 64 };
-        var minNew = new Option<int>("--min-new-tokens") { Description = "Tokens to generate at least.", DefaultValueFactory = _ => 0 };
+        var template = new Option<string?>("--template") { Description = "Prompt template with {text} where the input goes; \\n and \\t are newline and tab." };
         var maxSource = new Option<int?>("--max-source-length") { Description = "Truncate inputs to this many tokens (default: the tokenizer's model_max_length)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Inputs decoded together.", DefaultValueFactory = _ => 8 };
-        var command = new Command("generate", "Generate text with a model (greedy decoding).")
-            { model, input, inputFile, field, maxNew, minNew, maxSource, batchSize };
+        var interactive = new Option<bool>("--interactive") { Description = "Chat: type a message, get a reply; the conversation so far is the context (/reset clears it, /quit ends)." };
+        var contextTurns = new Option<int>("--context-turns") { Description = "Interactive: turns of the conversation kept as context.", DefaultValueFactory = _ => 10 };
+        var generation = new GenerationCliOptions();
+        var command = new Command("generate", "Generate text with a model: greedy, beam search or sampling.")
+            { model, input, inputFile, field, template, maxSource, batchSize, interactive, contextTurns };
+        generation.AddTo(command);
         command.SetAction(parse =>
         {
-            var texts = InputTexts.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field));
-            int maxNewTokens = parse.GetValue(maxNew), minNewTokens = parse.GetValue(minNew);
-            if (maxNewTokens < 1) throw new ArgumentException($"--max-new-tokens must be at least 1, got {maxNewTokens}");
-            if (minNewTokens < 0 || minNewTokens > maxNewTokens)
-                throw new ArgumentException($"--min-new-tokens must be between 0 and --max-new-tokens ({maxNewTokens}), got {minNewTokens}");
+            var format = PromptFormat(parse.GetValue(template));
+            bool chat = parse.GetValue(interactive);
+            var texts = chat ? [] : InputTexts.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field));
             Runtime.TorchRuntime.Initialize();
             using var pretrained = PretrainedT5.Load(parse.GetValue(model)!);
-            var options = new GreedyOptions { MaxNewTokens = maxNewTokens, MinNewTokens = minNewTokens };
-            var outputs = TextGenerator.Generate(pretrained, texts, options, parse.GetValue(batchSize), parse.GetValue(maxSource));
+            var (config, prefix) = generation.Build(parse, pretrained);
+            Func<string, string> prompt = text => (prefix ?? "") + format(text);
+            if (chat)
+            {
+                int budget = parse.GetValue(maxSource) ?? pretrained.Tokenizer.ModelMaxLength ?? 512;
+                RunChat(new ChatSession(pretrained, config, prompt, new ConversationContext(parse.GetValue(contextTurns), budget)));
+                return 0;
+            }
+            var prompts = texts.Select(prompt).ToList();
             bool fromFile = parse.GetValue(inputFile) is not null;
+            bool stream = !fromFile && config.NumBeams == 1 && config.NumReturnSequences == 1 && !config.OutputScores;
+            var streamer = stream ? new TextStreamer(pretrained.Tokenizer, piece => { Console.Write(piece); Console.Out.Flush(); }) : null;
+            var outputs = TextGenerator.GenerateWithScores(pretrained, prompts, config, parse.GetValue(batchSize), parse.GetValue(maxSource), streamer: streamer);
+            if (stream)
+            {
+                Console.WriteLine();
+                return 0;
+            }
+            int perInput = config.NumReturnSequences;
             for (int i = 0; i < outputs.Count; i++)
-                Console.WriteLine(fromFile ? JsonSerializer.Serialize(new { input = texts[i], generated = outputs[i] }) : outputs[i]);
+            {
+                var o = outputs[i];
+                if (fromFile || config.OutputScores)
+                    Console.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        input = texts[i / perInput], generated = o.Text, sequence_score = o.SequenceScore, token_logprobs = o.TokenLogProbs,
+                    }));
+                else Console.WriteLine(o.Text);
+            }
             return 0;
         });
         return command;
+    }
+
+    static Func<string, string> PromptFormat(string? template)
+    {
+        if (template is null) return text => text;
+        string unescaped = template.Replace("\\n", "\n").Replace("\\t", "\t");
+        if (!unescaped.Contains("{text}")) throw new ArgumentException($"--template must contain {{text}} where the input goes, got \"{template}\"");
+        return text => unescaped.Replace("{text}", text);
+    }
+
+    static void RunChat(ChatSession session)
+    {
+        Console.Error.WriteLine("Type a message (/reset clears the conversation, /quit or end of input leaves).");
+        while (true)
+        {
+            Console.Error.Write("> ");
+            string? line = Console.ReadLine();
+            if (line is null || line.Trim() == "/quit") return;
+            if (line.Trim() == "/reset")
+            {
+                session.Context.Clear();
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            session.Reply(line, piece => { Console.Write(piece); Console.Out.Flush(); });
+            Console.WriteLine();
+        }
     }
 }
