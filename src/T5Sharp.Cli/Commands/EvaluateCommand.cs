@@ -79,7 +79,7 @@ public static class EvaluateCommand
     internal static Option<string> MetricsOption() => new("--metrics")
         { Description = "Comma list of metrics: rouge, rouge1, rouge2, rougeL, rougeLsum, bleu, chrf.", DefaultValueFactory = _ => "rouge,bleu,chrf" };
 
-    internal static Option<uint> SeedOption() => new("--seed")
+    internal static Option<uint> SeedOption() => new("--bootstrap-seed")
         { Description = "Seed of the bootstrap intervals (and of the example sample in compare).", DefaultValueFactory = _ => 0u };
 
     internal static EvaluatorOptions Options(string metrics, uint seed) => new()
@@ -94,29 +94,33 @@ public static class EvaluateCommand
         return fields.Length > 0 ? fields : throw new ArgumentException("--reference-field names no field");
     }
 
-    /// <summary>The decoding options evaluate and compare share, and the generate delegate they make.</summary>
+    /// <summary>
+    /// The decoding options evaluate and compare share — every generation setting of `generate` (beams, lengths,
+    /// sampling, --preset), plus batching — and the generate delegate they make.
+    /// </summary>
     internal sealed class GenerationOptions
     {
+        readonly GenerationCliOptions _generation = new();
         readonly Option<int> _batchSize = new("--batch-size") { Description = "Inputs decoded together.", DefaultValueFactory = _ => 8 };
-        readonly Option<int> _maxNew = new("--max-new-tokens") { Description = "Tokens to generate at most.", DefaultValueFactory = _ => 64 };
         readonly Option<int?> _maxSource = new("--max-source-length") { Description = "Truncate inputs to this many tokens." };
 
         public void AddTo(Command command)
         {
+            _generation.AddTo(command);
             command.Options.Add(_batchSize);
-            command.Options.Add(_maxNew);
             command.Options.Add(_maxSource);
         }
 
-        /// <summary>Greedy decoding in batches, with a progress line per batch on stderr.</summary>
+        /// <summary>Decoding in batches with the model's settings overridden by the options, a progress line per batch on stderr.</summary>
         public Func<IReadOnlyList<string>, IReadOnlyList<string>> Generator(ParseResult parse, PretrainedT5 pretrained, string label)
         {
-            int maxNew = parse.GetValue(_maxNew), batchSize = parse.GetValue(_batchSize);
-            if (maxNew < 1) throw new ArgumentException($"--max-new-tokens must be at least 1, got {maxNew}");
+            int batchSize = parse.GetValue(_batchSize);
             if (batchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {batchSize}");
-            var greedy = new GreedyOptions { MaxNewTokens = maxNew };
+            var (config, prefix) = _generation.Build(parse, pretrained);
+            if (config.NumReturnSequences != 1)
+                throw new ArgumentException("evaluate scores one output per input: --num-return-sequences must be 1");
             int? maxSource = parse.GetValue(_maxSource);
-            return sources => TextGenerator.Generate(pretrained, sources, greedy, batchSize, maxSource,
+            return sources => TextGenerator.Generate(pretrained, sources.Select(s => prefix + s).ToList(), config, batchSize, maxSource,
                 done => Console.Error.WriteLine($"{label}: generated {done}/{sources.Count}"));
         }
     }

@@ -15,9 +15,12 @@ public static class GenerateCommand
     {
         var model = new Option<string>("--model") { Description = "A Hugging Face T5 model folder.", Required = true };
         var input = new Option<string?>("--input") { Description = "The input text." };
-        var inputFile = new Option<string?>("--input-file") { Description = "A JSONL file of inputs." };
-        var field = new Option<string?>("--field") { Description = "The JSON field of --input-file that holds the text." };
-        var template = new Option<string?>("--template") { Description = "Prompt template with {text} where the input goes; \\n and \\t are newline and tab." };
+        var inputFile = new Option<string?>("--input-file") { Description = "A file of inputs: JSONL, JSON array, CSV/TSV or Parquet." };
+        var field = new Option<string?>("--field") { Description = "The field of --input-file that holds the text." };
+        var template = new Option<string?>("--template")
+        {
+            Description = "Prompt template: {text} is the input, {name} a field of --input-file's record; \\n and \\t are newline and tab.",
+        };
         var maxSource = new Option<int?>("--max-source-length") { Description = "Truncate inputs to this many tokens (default: the tokenizer's model_max_length)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Inputs decoded together.", DefaultValueFactory = _ => 8 };
         var interactive = new Option<bool>("--interactive") { Description = "Chat: type a message, get a reply; the conversation so far is the context (/reset clears it, /quit ends)." };
@@ -28,20 +31,21 @@ public static class GenerateCommand
         generation.AddTo(command);
         command.SetAction(parse =>
         {
-            var format = PromptFormat(parse.GetValue(template));
+            var promptTemplate = EvaluateCommand.Template(parse, template);
             bool chat = parse.GetValue(interactive);
-            var texts = chat ? [] : InputTexts.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field));
+            var inputs = chat ? [] : InputTexts.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field), promptTemplate);
             Runtime.TorchRuntime.Initialize();
             using var pretrained = PretrainedT5.Load(parse.GetValue(model)!);
             var (config, prefix) = generation.Build(parse, pretrained);
-            Func<string, string> prompt = text => (prefix ?? "") + format(text);
+            Func<string, string> prompt = text =>
+                prefix + InputTexts.Prompt(promptTemplate, text, new Dictionary<string, string?>(), new("--interactive", 1));
             if (chat)
             {
                 int budget = parse.GetValue(maxSource) ?? pretrained.Tokenizer.ModelMaxLength ?? 512;
                 RunChat(new ChatSession(pretrained, config, prompt, new ConversationContext(parse.GetValue(contextTurns), budget)));
                 return 0;
             }
-            var prompts = texts.Select(prompt).ToList();
+            var prompts = inputs.Select(i => prefix + i.Prompt).ToList();
             bool fromFile = parse.GetValue(inputFile) is not null;
             bool stream = !fromFile && config.NumBeams == 1 && config.NumReturnSequences == 1 && !config.OutputScores;
             var streamer = stream ? new TextStreamer(pretrained.Tokenizer, piece => { Console.Write(piece); Console.Out.Flush(); }) : null;
@@ -58,21 +62,13 @@ public static class GenerateCommand
                 if (fromFile || config.OutputScores)
                     Console.WriteLine(JsonSerializer.Serialize(new
                     {
-                        input = texts[i / perInput], generated = o.Text, sequence_score = o.SequenceScore, token_logprobs = o.TokenLogProbs,
+                        input = inputs[i / perInput].Input, generated = o.Text, sequence_score = o.SequenceScore, token_logprobs = o.TokenLogProbs,
                     }));
                 else Console.WriteLine(o.Text);
             }
             return 0;
         });
         return command;
-    }
-
-    static Func<string, string> PromptFormat(string? template)
-    {
-        if (template is null) return text => text;
-        string unescaped = template.Replace("\\n", "\n").Replace("\\t", "\t");
-        if (!unescaped.Contains("{text}")) throw new ArgumentException($"--template must contain {{text}} where the input goes, got \"{template}\"");
-        return text => unescaped.Replace("{text}", text);
     }
 
     static void RunChat(ChatSession session)

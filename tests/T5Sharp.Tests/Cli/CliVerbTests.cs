@@ -22,6 +22,25 @@ public class CliVerbTests
     }
 
     [Fact]
+    public void GenerateTemplateFromRecordFieldsMatchesTransformersBeamSearch()
+    {
+        // The fixture's prompted source is the template applied to the raw DialogSum dialogue.
+        var fixture = Generate32k;
+        string prompt = fixture.GetProperty("prompt").GetString()!;
+        var run = fixture.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "beam4_ret2");
+        using var dir = new TempDir();
+        var record = JsonDocument.Parse(File.ReadLines(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl")).First()).RootElement;
+        File.WriteAllText(dir.File("in.jsonl"), JsonSerializer.Serialize(new { dialogue = record.GetProperty("dialogue").GetString() }) + "\n");
+        var result = CliRunner.Run("generate", "--model", Model, "--input-file", dir.File("in.jsonl"),
+            "--template", prompt.Replace("\n", "\\n"), "--max-source-length", "128",
+            "--num-beams", "4", "--num-return-sequences", "2", "--max-new-tokens", "20", "--length-penalty", "1.0", "--early-stopping", "true");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var expected = run.GetProperty("decoded_skip_special").EnumerateArray().Take(2).Select(e => e.GetString()).ToList();
+        Assert.Equal(expected, lines.Select(l => l.GetProperty("generated").GetString()));
+    }
+
+    [Fact]
     public void ScorePrintsHfPerExampleLossesAndTheMean()
     {
         var fixture = Generate32k;

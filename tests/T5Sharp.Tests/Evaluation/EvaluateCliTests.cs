@@ -124,7 +124,7 @@ public class EvaluateCliTests
         string outDir = dir.File("cmp");
         int code = Invoke(CompareCommand.Create(), "--data", data, "--source-field", "prompt", "--reference-field", "summary1",
             "--system-predictions", "hf=" + dir.File("hf.jsonl"), "--system", "tiny=" + Model, "--max-new-tokens", "20",
-            "--max-source-length", "128", "--batch-size", "4", "--out", outDir, "--examples", "2", "--seed", "3");
+            "--max-source-length", "128", "--batch-size", "4", "--out", outDir, "--examples", "2", "--bootstrap-seed", "3");
         Assert.Equal(0, code);
         foreach (var name in new[] { "hf", "tiny" })
         {
