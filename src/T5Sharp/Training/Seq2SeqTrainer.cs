@@ -90,7 +90,8 @@ public sealed class Seq2SeqTrainer
                     if ((i + 1) % accumulation != 0 && !lastOfShortEpoch) continue;
                     var report = OptimizerStep(parameters, microLosses, epoch + (double)(i + 1) / microPerEpoch);
                     microLosses.Clear();
-                    stop = State.GlobalStep >= maxSteps || (onStep?.Invoke(report) ?? false);
+                    bool stopAsked = onStep?.Invoke(report) ?? false;
+                    stop = stopAsked || State.GlobalStep >= maxSteps;
                 }
             if (State.GlobalStep >= maxSteps) LogTrainSummary();
         }
