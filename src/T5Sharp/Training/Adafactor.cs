@@ -36,9 +36,9 @@ public sealed class Adafactor : ITrainingOptimizer
         foreach (var group in Groups)
             foreach (var (name, p) in group.Parameters)
             {
-                if (p.grad is null) continue;
-                using var scope = NewDisposeScope();
+                using var scope = NewDisposeScope(); // first: each .grad read is a new tensor handle to dispose
                 var grad = p.grad;
+                if (grad is null) continue;
                 bool factored = p.dim() >= 2;
                 if (!_state.TryGetValue(name, out var s)) _state[name] = s = NewState(p, factored);
                 s.Step++;

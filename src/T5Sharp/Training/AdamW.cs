@@ -39,9 +39,10 @@ public sealed class AdamW : ITrainingOptimizer
         foreach (var group in Groups)
             foreach (var (name, p) in group.Parameters)
             {
-                if (p.grad is null) continue; // torch skips parameters without a gradient
+                // the scope first: each .grad read is a new tensor handle to dispose
                 using var scope = NewDisposeScope();
                 var grad = p.grad;
+                if (grad is null) continue; // torch skips parameters without a gradient
                 if (!_state.TryGetValue(name, out var s))
                     _state[name] = s = new State(zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope());
                 s.Step++;

@@ -21,8 +21,9 @@ public static class GradientClipping
     /// </summary>
     public static float ClipByTotalNorm(IEnumerable<Parameter> parameters, double maxNorm)
     {
-        var withGrad = parameters.Where(p => p.grad is not null).ToList();
+        // inside the scope: every .grad read makes a new tensor handle that must be disposed
         using var scope = NewDisposeScope();
+        var withGrad = parameters.Where(p => p.grad is not null).ToList();
         using var noGrad = no_grad();
         if (withGrad.Count == 0) return 0f;
         var total = stack(withGrad.Select(p => p.grad!.detach().norm()).ToArray()).norm();
