@@ -116,10 +116,9 @@ public sealed class Seq2SeqTrainer
         using var scope = NewDisposeScope();
         double smoothing = Arguments.LabelSmoothingFactor;
         // with label smoothing HF computes the loss from the logits (LabelSmoother), not the model's own loss
-        using var output = _model.Forward(batch.InputIds, batch.AttentionMask, batch.DecoderInputIds,
-            smoothing > 0 ? null : batch.Labels);
-        if (smoothing > 0 && batch.DecoderInputIds is null)
-            throw new TrainingException("label smoothing needs the batch's decoder_input_ids (the collator adds them)");
+        var decoderInputIds = batch.DecoderInputIds
+            ?? T5ForConditionalGeneration.ShiftRight(batch.Labels, _model.Config.DecoderStartId, _model.Config.PadTokenId);
+        using var output = _model.Forward(batch.InputIds, batch.AttentionMask, decoderInputIds, smoothing > 0 ? null : batch.Labels);
         var loss = smoothing > 0 ? LabelSmoother.Loss(output.Logits, batch.Labels, smoothing) : output.Loss!;
         float value = loss.item<float>();
         if (!float.IsFinite(value))

@@ -86,4 +86,22 @@ public class TrainerBehaviourTests
         Assert.Contains("args.json", e.Message);
         Assert.Contains(key, e.Message);
     }
+
+    /// <summary>With label_smoothing_factor the step loss is HF's LabelSmoother value, i.e. libtorch's smoothed cross-entropy.</summary>
+    [Fact]
+    public void LabelSmoothingFactorChangesTheTrainedLoss()
+    {
+        using var model = LoadModel(HfModelDir("tiny-flan"));
+        var batch = ResumeTests.SingleRowBatches()[2];
+        double expected;
+        using (no_grad())
+        using (var output = model.Forward(batch.InputIds, batch.AttentionMask, labels: batch.Labels))
+        using (var smoothed = nn.functional.cross_entropy(output.Logits.view(-1, output.Logits.shape[^1]), batch.Labels.view(-1),
+                   ignore_index: -100, label_smoothing: 0.1))
+            expected = smoothed.item<float>();
+        var args = new TrainingArguments { LabelSmoothingFactor = 0.1, PerDeviceTrainBatchSize = 1, MaxSteps = 1 };
+        StepReport? report = null;
+        new Seq2SeqTrainer(model, args).Train([batch], onStep: r => { report = r; return false; });
+        Assert.Equal(expected, report!.MicroBatchLosses[0], 5);
+    }
 }
