@@ -19,11 +19,13 @@ public class TrainerBehaviourTests
         Assert.Contains("NaN", e.Message);
     }
 
-    [Fact]
-    public void LiveTensorCountIsFlatAcrossSteps()
+    [Theory]
+    [InlineData("adafactor")]
+    [InlineData("adamw_torch")]
+    public void LiveTensorCountIsFlatAcrossSteps(string optim)
     {
         using var model = LoadModel(HfModelDir("tiny-t5v1"));
-        var args = new TrainingArguments { Optim = "adafactor", NumTrainEpochs = 2, PerDeviceTrainBatchSize = 1, LoggingSteps = 1 };
+        var args = new TrainingArguments { Optim = optim, NumTrainEpochs = 2, PerDeviceTrainBatchSize = 1, LoggingSteps = 1 };
         var live = new List<long>();
         new Seq2SeqTrainer(model, args).Train(ResumeTests.SingleRowBatches(),
             onStep: _ => { live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount); return false; });
