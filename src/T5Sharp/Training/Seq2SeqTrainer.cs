@@ -85,7 +85,8 @@ public sealed class Seq2SeqTrainer
                 for (int i = epoch == epochsDone ? (int)microToSkip : 0; i < microPerEpoch && !stop; i++)
                 {
                     microLosses.Add(MicroBatchStep(microBatches[i], State.GlobalStep + 1, i));
-                    // HF 4.44 steps early at an epoch's end only when the whole epoch is shorter than one accumulation
+                    // HF 4.44 steps early at an epoch's end only when the whole epoch is shorter than one accumulation;
+                    // otherwise left-over micro-batches' gradients carry into the next epoch's first step, as there
                     bool lastOfShortEpoch = microPerEpoch <= accumulation && i + 1 == microPerEpoch;
                     if ((i + 1) % accumulation != 0 && !lastOfShortEpoch) continue;
                     var report = OptimizerStep(parameters, microLosses, epoch + (double)(i + 1) / microPerEpoch);
