@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using T5Sharp.Checkpoints;
+
+namespace T5Sharp.Training;
+
+/// <summary>
+/// The loop's running values that trainer_state.json doesn't hold but an exact resume needs: the scheduler's step count
+/// (HF's scheduler.pt), the loss summed since the last log, the total for train_loss, and the last logged step.
+/// Written as training_progress.json into each checkpoint folder.
+/// </summary>
+public sealed class TrainingProgress
+{
+    public const string FileName = "training_progress.json";
+
+    [JsonPropertyName("scheduler_last_epoch")] public long SchedulerStepCount { get; set; }
+    [JsonPropertyName("unlogged_loss")] public float UnloggedLoss { get; set; }
+    [JsonPropertyName("total_logged_loss")] public double TotalLoggedLoss { get; set; }
+    [JsonPropertyName("last_logged_step")] public long LastLoggedStep { get; set; }
+
+    public void Save(string path) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+
+    public static TrainingProgress Load(string path)
+    {
+        if (!File.Exists(path)) throw new TrainingException($"{path}: training progress file not found");
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingProgress>(File.ReadAllText(path))
+                ?? throw new TrainingException($"{path}: expected a JSON object, found null");
+        }
+        catch (JsonException e)
+        {
+            throw new TrainingException($"{path}: invalid training progress at {e.Path} (line {e.LineNumber + 1}): {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using T5Sharp.Checkpoints;
+using T5Sharp.Modeling;
+using T5Sharp.Runtime;
+using T5Sharp.Tests.Support;
+using T5Sharp.Training;
+using static TorchSharp.torch;
+using static T5Sharp.Tests.Modeling.ModelFixtures;
+
+namespace T5Sharp.Tests.Training;
+
+/// <summary>
+/// A run stopped at step 4 of 6, saved, and resumed in a fresh model and trainer must give the same losses, log history
+/// and final weights as the uninterrupted run. Dropout is on (0.1), so the restored RNG state matters too. torch's
+/// generator is process-wide and other tests build models (random init draws from it), so this class runs alone.
+/// </summary>
+[Collection(GlobalRngCollection.Name)]
+public class ResumeTests
+{
+    [Theory]
+    [InlineData("adamw_torch")]
+    [InlineData("adafactor")]
+    public void ResumedRunEqualsUninterruptedRun(string optim)
+    {
+        var batches = SingleRowBatches();
+        var args = new TrainingArguments
+        {
+            Optim = optim, LearningRate = 1e-3, WeightDecay = 0.01, NumTrainEpochs = 2, PerDeviceTrainBatchSize = 1,
+            LrSchedulerType = "linear", WarmupSteps = 2, LoggingSteps = 1, Seed = 7,
+        };
+
+        using var full = DropoutModel();
+        var fullReports = new List<StepReport>();
+        var fullState = new Seq2SeqTrainer(full, args).Train(batches, onStep: r => { fullReports.Add(r); return false; });
+        Assert.Equal(6, fullReports.Count);
+
+        using var temp = new TempDir();
+        using (var first = DropoutModel())
+        {
+            var trainer = new Seq2SeqTrainer(first, args);
+            trainer.Train(batches, onStep: r => r.GlobalStep == 4);
+            trainer.SaveCheckpoint(temp.Path);
+        }
+        foreach (var file in new[] { "model.safetensors", "config.json", TrainerCheckpoint.OptimizerFile, TrainerCheckpoint.RngStateFile,
+                     TrainerState.FileName, TrainingProgress.FileName, TrainerCheckpoint.ArgumentsFile })
+            Assert.True(File.Exists(temp.File(file)), $"checkpoint lacks {file}");
+
+        using var resumed = DropoutModel();
+        var resumedReports = new List<StepReport>();
+        var resumedState = new Seq2SeqTrainer(resumed, args)
+            .Train(batches, resumeFromCheckpoint: temp.Path, onStep: r => { resumedReports.Add(r); return false; });
+
+        Assert.Equal([5L, 6L], resumedReports.Select(r => r.GlobalStep));
+        for (int i = 0; i < 2; i++)
+        {
+            var want = fullReports[4 + i];
+            var got = resumedReports[i];
+            Assert.Equal(want.Loss, got.Loss);
+            Assert.Equal(want.GradNorm, got.GradNorm);
+            Assert.Equal(want.LearningRateUsed, got.LearningRateUsed);
+            Assert.Equal(want.Epoch, got.Epoch);
+        }
+        Assert.Equal(fullState.LogHistory.Select(e => (e.Step, e.Loss, e.LearningRate, e.TrainLoss)),
+            resumedState.LogHistory.Select(e => (e.Step, e.Loss, e.LearningRate, e.TrainLoss)));
+        var fullParameters = full.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in resumed.named_parameters())
+            Assert.True(MaxAbsDiff(parameter, fullParameters[name]) == 0, $"{name} differs after resume");
+    }
+
+    [Fact]
+    public void ResumeFromMissingFolderNamesIt()
+    {
+        using var model = LoadModel(HfModelDir("tiny-flan"));
+        var trainer = new Seq2SeqTrainer(model, new TrainingArguments());
+        var e = Assert.Throws<TrainingException>(() => trainer.Train(SingleRowBatches(), resumeFromCheckpoint: "/nonexistent/checkpoint-4"));
+        Assert.Contains("/nonexistent/checkpoint-4", e.Message);
+    }
+
+    /// <summary>tiny-flan with dropout 0.1 (its fixture config has 0), weights from the fixture.</summary>
+    internal static T5ForConditionalGeneration DropoutModel()
+    {
+        TorchRuntime.Initialize();
+        string dir = HfModelDir("tiny-flan");
+        var config = T5Config.Load(Path.Combine(dir, "config.json"));
+        config.DropoutRate = 0.1;
+        var model = new T5ForConditionalGeneration(config);
+        var weights = SafeTensors.Load(Path.Combine(dir, "model.safetensors"));
+        model.LoadStateDict(weights, dir);
+        foreach (var t in weights.Values) t.Dispose();
+        return model;
+    }
+
+    /// <summary>hf/batch.json's three rows as three micro-batches of one row (shorter rows keep their padding).</summary>
+    internal static List<TrainingBatch> SingleRowBatches()
+    {
+        var (inputIds, mask, labels) = HfBatch();
+        return Enumerable.Range(0, 3).Select(i => new TrainingBatch(
+            inputIds.narrow(0, i, 1), mask.narrow(0, i, 1), labels.narrow(0, i, 1))).ToList();
+    }
+}
