@@ -50,8 +50,8 @@ internal static class HubHttp
             int status = (int)response.StatusCode;
             if (status is < 300 or > 399 || response.Headers.Location is not { } location) return response;
             var target = location.IsAbsoluteUri ? location : new Uri(url, location);
-            bool relative = !location.IsAbsoluteUri || SameHost(target, url);
-            if (!relative && !followAbsolute) return response;
+            // Only a Location without a host is "relative" (huggingface_hub's rule): a CDN on the same host still counts as a CDN.
+            if (location.IsAbsoluteUri && !followAbsolute) return response;
             response.Dispose();
             if (hop >= MaxRedirects) throw new HubException($"More than {MaxRedirects} redirects starting at {url}.");
             url = target;
