@@ -57,7 +57,6 @@ public sealed class HubDatasetTests : IDisposable
         string local = Path.Combine(hub.Dir.Path, "t5sharp", "tiny-dialogsum");
         Directory.CreateDirectory(Path.GetDirectoryName(local)!);
         File.WriteAllText(local, "{\"a\": 1}\n");
-        string cwd = Environment.CurrentDirectory;
         Assert.Equal(local, hub.Resolver().ResolveDataFile(local));
         Assert.Equal(hub.Dir.Path, hub.Resolver().ResolveModel(hub.Dir.Path));
         Assert.Empty(hub.Server.Log);
