@@ -30,9 +30,9 @@ public sealed class HubDatasetTests : IDisposable
     }
 
     [Fact]
-    public void RepoWithoutDataFilesIsReadFromItsParquetConversion()
+    public async Task RepoWithoutDataFilesIsReadFromItsParquetConversion()
     {
-        var dataset = hub.Resolver().DownloadDatasetAsync(new HubRepoId(HubFixture.ScriptDatasetId, HubRepoType.Dataset)).GetAwaiter().GetResult();
+        var dataset = await hub.Resolver().DownloadDatasetAsync(new HubRepoId(HubFixture.ScriptDatasetId, HubRepoType.Dataset));
         string repoDir = Path.Combine(hub.CacheDir, "datasets--t5sharp--scripted-dialogsum");
         Assert.Equal("default", dataset.Config);
         Assert.Equal(["test", "train"], dataset.Splits.Keys.Order());
