@@ -159,7 +159,8 @@ public static class SafeTensors
             for (int i = headerBytes.Length; i < padded; i++) stream.WriteByte((byte)' ');
             foreach (var (_, t) in items)
             {
-                using var cpu = t.detach().cpu().contiguous();
+                using var scope = NewDisposeScope(); // detach/cpu/contiguous each return a new handle
+                var cpu = t.detach().cpu().contiguous();
                 if (cpu.numel() > 0) stream.Write(cpu.bytes);
             }
         });

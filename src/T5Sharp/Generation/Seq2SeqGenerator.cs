@@ -65,8 +65,8 @@ public static class Seq2SeqGenerator
 
     static long[][] HostRows(Tensor ids)
     {
-        using var host = ids.to(ScalarType.Int64).cpu();
-        var flat = host.data<long>().ToArray();
+        using var scope = NewDisposeScope(); // .to() and .cpu() each return a new handle, even when nothing changes
+        var flat = ids.to(ScalarType.Int64).cpu().data<long>().ToArray();
         int rows = (int)ids.shape[0], columns = (int)ids.shape[1];
         return Enumerable.Range(0, rows).Select(r => flat.AsSpan(r * columns, columns).ToArray()).ToArray();
     }
