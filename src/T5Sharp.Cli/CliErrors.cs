@@ -1,5 +1,6 @@
 using T5Sharp.Checkpoints;
 using T5Sharp.Data;
+using T5Sharp.Hub;
 using T5Sharp.Tokenization;
 
 namespace T5Sharp.Cli;
@@ -23,5 +24,5 @@ public static class CliErrors
     }
 
     static bool IsUserError(Exception e) => e is CheckpointException or DataException or ArgumentException
-        or TokenizerException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+        or TokenizerException or HubException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
 }

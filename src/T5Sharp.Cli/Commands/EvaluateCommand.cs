@@ -49,10 +49,10 @@ public static class EvaluateCommand
             {
                 string modelDir = parse.GetValue(model) ?? throw new ArgumentException("--model DIR is required (or --predictions FILE)");
                 string dataPath = parse.GetValue(data) ?? throw new ArgumentException("--data FILE is required with --model");
-                var set = EvaluationSet.Read(dataPath, parse.GetValue(sourceField)!, ReferenceFields(parse.GetValue(referenceField)!),
+                var set = EvaluationSet.Read(HubPaths.Data(dataPath, "test"), parse.GetValue(sourceField)!, ReferenceFields(parse.GetValue(referenceField)!),
                     parse.GetValue(limit), Template(parse, template));
                 Runtime.TorchRuntime.Initialize();
-                using var pretrained = PretrainedT5.Load(modelDir);
+                using var pretrained = PretrainedT5.Load(HubPaths.Model(modelDir));
                 result = Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, "evaluate"), options);
             }
             if (parse.GetValue(output) is { } dir)

@@ -13,7 +13,7 @@ public static class GenerateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A Hugging Face T5 model folder.", Required = true };
+        var model = new Option<string>("--model") { Description = "A Hugging Face T5 model folder or Hub name (owner/name[@revision]).", Required = true };
         var input = new Option<string?>("--input") { Description = "The input text." };
         var inputFile = new Option<string?>("--input-file") { Description = "A file of inputs: JSONL, JSON array, CSV/TSV or Parquet." };
         var field = new Option<string?>("--field") { Description = "The field of --input-file that holds the text." };
@@ -35,7 +35,7 @@ public static class GenerateCommand
             bool chat = parse.GetValue(interactive);
             var inputs = chat ? [] : InputTexts.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field), promptTemplate);
             Runtime.TorchRuntime.Initialize();
-            using var pretrained = PretrainedT5.Load(parse.GetValue(model)!);
+            using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
             var (config, prefix) = generation.Build(parse, pretrained);
             Func<string, string> prompt = text =>
                 prefix + InputTexts.Prompt(promptTemplate, text, new Dictionary<string, string?>(), new("--interactive", 1));

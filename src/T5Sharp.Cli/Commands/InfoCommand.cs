@@ -8,11 +8,11 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "A Hugging Face T5 model folder." };
+        var model = new Argument<string>("model") { Description = "A Hugging Face T5 model folder or Hub name." };
         var command = new Command("info", "Show a model folder's configuration, parameter count and files.") { model };
         command.SetAction(parse =>
         {
-            var d = ModelFolder.Describe(parse.GetValue(model)!);
+            var d = ModelFolder.Describe(HubPaths.Model(parse.GetValue(model)!));
             Console.WriteLine($"model folder   {d.Directory}");
             if (d.Config is { } c)
             {

@@ -12,7 +12,7 @@ public static class ScoreCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "A Hugging Face T5 model folder.", Required = true };
+        var model = new Option<string>("--model") { Description = "A Hugging Face T5 model folder or Hub name (owner/name[@revision]).", Required = true };
         var data = new Option<string>("--data") { Description = "A data file: JSONL, JSON array, CSV/TSV or Parquet.", Required = true };
         var sourceField = new Option<string>("--source-field") { Description = "Field with the model input.", Required = true };
         var targetField = new Option<string>("--target-field") { Description = "Field with the expected output.", Required = true };
@@ -23,12 +23,12 @@ public static class ScoreCommand
             { model, data, sourceField, targetField, maxSource, maxTarget, batchSize };
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(data)!;
+            string path = HubPaths.Data(parse.GetValue(data)!);
             string source = parse.GetValue(sourceField)!, target = parse.GetValue(targetField)!;
             var rows = RecordReader.Read(path).Select(r => new[] { r.Get(source), r.Get(target) }).ToList();
             if (rows.Count == 0) throw new DataException($"{path}: no records");
             Runtime.TorchRuntime.Initialize();
-            using var pretrained = PretrainedT5.Load(parse.GetValue(model)!);
+            using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
             var scores = SequenceScorer.Score(pretrained, rows.Select(r => r[0]).ToList(), rows.Select(r => r[1]).ToList(),
                 parse.GetValue(batchSize), parse.GetValue(maxSource), parse.GetValue(maxTarget));
             for (int i = 0; i < scores.Count; i++)

@@ -125,6 +125,7 @@ public class CliVerbTests
 
         var noModel = CliRunner.Run("generate", "--model", dir.File("nothing"), "--input", "x");
         Assert.Equal(2, noModel.ExitCode);
-        Assert.Equal($"error: {dir.File("nothing")}: model folder not found", noModel.Stderr.Trim());
+        Assert.Equal($"error: '{dir.File("nothing")}' is not an existing local path, nor a Hub name of the form owner/name[@revision].",
+            noModel.Stderr.Trim());
     }
 }
