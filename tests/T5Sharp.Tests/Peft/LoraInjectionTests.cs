@@ -15,7 +15,7 @@ public class LoraInjectionTests
     public void FlanT5BaseShapeWithR32OnQVReportsPeftsCounts()
     {
         TorchRuntime.Initialize();
-        // flan-t5-base's shape; the meta device holds shapes only, so no gigabyte of weights is allocated
+        // flan-t5-base's shape; on the meta device (shapes only) the adapters added next allocate nothing
         var config = new T5Config { DModel = 768, DFf = 2048, NumLayers = 12, NumDecoderLayers = 12, NumHeads = 12, DKv = 64,
             VocabSize = 32128, FeedForwardProj = "gated-gelu", TieWordEmbeddingsRaw = false };
         using var model = new T5ForConditionalGeneration(config);
