@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Action<string[]>>
     ["forward"] = ForwardBenchmark.Run,
     ["rouge"] = RougeBenchmark.Run,
     ["generation"] = GenerationBenchmark.Run,
+    ["lora"] = LoraBenchmark.Run,
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!benchmarks.TryGetValue(name, out var run))

@@ -10,9 +10,9 @@ namespace T5Sharp.Modeling;
 /// T5 multi-head attention: no biases, no 1/√d_kv scaling, softmax in float32. Only the first block of a stack owns
 /// <c>relative_attention_bias</c>; its bias (with the mask added) is computed once by the stack and passed to every block.
 /// </summary>
-public sealed class T5Attention : nn.Module
+public sealed class T5Attention : nn.Module, IProjectionHost
 {
-    readonly Linear q, k, v, o;
+    nn.Module<Tensor, Tensor> q, k, v, o; // Linear, or a wrapper put in by SetProjection (LoRA)
     readonly Embedding? relative_attention_bias;
     readonly bool _isDecoder;
     readonly int _heads, _dKv, _numBuckets, _maxDistance;
@@ -35,10 +35,26 @@ public sealed class T5Attention : nn.Module
     }
 
     public bool HasRelativeAttentionBias => relative_attention_bias is not null;
-    internal Linear Q => q;
-    internal Linear K => k;
-    internal Linear V => v;
-    internal Linear O => o;
+    public IReadOnlyList<string> ProjectionNames { get; } = ["q", "k", "v", "o"];
+
+    public nn.Module<Tensor, Tensor> GetProjection(string name) => name switch
+    {
+        "q" => q, "k" => k, "v" => v, "o" => o,
+        _ => throw ProjectionSlots.Unknown(nameof(T5Attention), name, ProjectionNames),
+    };
+
+    public void SetProjection(string name, nn.Module<Tensor, Tensor> module)
+    {
+        switch (name)
+        {
+            case "q": q = module; break;
+            case "k": k = module; break;
+            case "v": v = module; break;
+            case "o": o = module; break;
+            default: throw ProjectionSlots.Unknown(nameof(T5Attention), name, ProjectionNames);
+        }
+        ProjectionSlots.Reregister(this, name, module);
+    }
     internal Embedding? RelativeAttentionBias => relative_attention_bias;
 
     /// <summary>

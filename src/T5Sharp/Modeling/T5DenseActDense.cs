@@ -7,9 +7,9 @@ namespace T5Sharp.Modeling;
 #pragma warning disable IDE1006 // field names are Hugging Face's state-dict keys
 
 /// <summary>Original T5's feed-forward: wo(act(wi x)), no biases.</summary>
-public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
+public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>, IProjectionHost
 {
-    readonly Linear wi, wo;
+    nn.Module<Tensor, Tensor> wi, wo; // Linear, or a wrapper put in by SetProjection (LoRA)
     readonly Func<Tensor, Tensor> _act;
     readonly double _dropout;
 
@@ -20,6 +20,25 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
         _act = T5Activations.Get(config.DenseActFn);
         _dropout = config.DropoutRate;
         RegisterComponents();
+    }
+
+    public IReadOnlyList<string> ProjectionNames { get; } = ["wi", "wo"];
+
+    public nn.Module<Tensor, Tensor> GetProjection(string name) => name switch
+    {
+        "wi" => wi, "wo" => wo,
+        _ => throw ProjectionSlots.Unknown(nameof(T5DenseActDense), name, ProjectionNames),
+    };
+
+    public void SetProjection(string name, nn.Module<Tensor, Tensor> module)
+    {
+        switch (name)
+        {
+            case "wi": wi = module; break;
+            case "wo": wo = module; break;
+            default: throw ProjectionSlots.Unknown(nameof(T5DenseActDense), name, ProjectionNames);
+        }
+        ProjectionSlots.Reregister(this, name, module);
     }
 
     public override Tensor forward(Tensor x)

@@ -7,9 +7,9 @@ namespace T5Sharp.Modeling;
 #pragma warning disable IDE1006 // field names are Hugging Face's state-dict keys
 
 /// <summary>T5 v1.1 / FLAN-T5 feed-forward: wo(act(wi_0 x) * wi_1 x), no biases.</summary>
-public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
+public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IProjectionHost
 {
-    readonly Linear wi_0, wi_1, wo;
+    nn.Module<Tensor, Tensor> wi_0, wi_1, wo; // Linear, or a wrapper put in by SetProjection (LoRA)
     readonly Func<Tensor, Tensor> _act;
     readonly double _dropout;
 
@@ -21,6 +21,26 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
         _act = T5Activations.Get(config.DenseActFn);
         _dropout = config.DropoutRate;
         RegisterComponents();
+    }
+
+    public IReadOnlyList<string> ProjectionNames { get; } = ["wi_0", "wi_1", "wo"];
+
+    public nn.Module<Tensor, Tensor> GetProjection(string name) => name switch
+    {
+        "wi_0" => wi_0, "wi_1" => wi_1, "wo" => wo,
+        _ => throw ProjectionSlots.Unknown(nameof(T5DenseGatedActDense), name, ProjectionNames),
+    };
+
+    public void SetProjection(string name, nn.Module<Tensor, Tensor> module)
+    {
+        switch (name)
+        {
+            case "wi_0": wi_0 = module; break;
+            case "wi_1": wi_1 = module; break;
+            case "wo": wo = module; break;
+            default: throw ProjectionSlots.Unknown(nameof(T5DenseGatedActDense), name, ProjectionNames);
+        }
+        ProjectionSlots.Reregister(this, name, module);
     }
 
     public override Tensor forward(Tensor x)

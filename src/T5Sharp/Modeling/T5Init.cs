@@ -43,10 +43,14 @@ public static class T5Init
     static void InitAttention(T5Attention attention, T5Config config, double factor, Action<Tensor, double> normal)
     {
         double dModel = config.DModel, dKv = config.DKv, heads = config.NumHeads;
-        normal(attention.Q.weight!, factor * Math.Pow(dModel * dKv, -0.5));
-        normal(attention.K.weight!, factor * Math.Pow(dModel, -0.5));
-        normal(attention.V.weight!, factor * Math.Pow(dModel, -0.5));
-        normal(attention.O.weight!, factor * Math.Pow(heads * dKv, -0.5));
+        normal(Weight(attention, "q"), factor * Math.Pow(dModel * dKv, -0.5));
+        normal(Weight(attention, "k"), factor * Math.Pow(dModel, -0.5));
+        normal(Weight(attention, "v"), factor * Math.Pow(dModel, -0.5));
+        normal(Weight(attention, "o"), factor * Math.Pow(heads * dKv, -0.5));
         if (attention.RelativeAttentionBias is { } bias) normal(bias.weight!, factor * Math.Pow(dModel, -0.5));
     }
+
+    static Tensor Weight(T5Attention attention, string projection) =>
+        attention.GetProjection(projection).get_parameter("weight")
+        ?? throw new InvalidOperationException($"projection {projection} has no weight");
 }
