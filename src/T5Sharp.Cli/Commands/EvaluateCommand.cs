@@ -25,10 +25,11 @@ public static class EvaluateCommand
         var output = new Option<string?>("--out") { Description = "Folder for predictions.jsonl and metrics.json." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N examples." };
         var template = TemplateOption();
+        var adapter = AdapterOption.Create();
         var generation = new GenerationOptions();
         var seed = SeedOption();
         var command = new Command("evaluate", "Generate and score (ROUGE, BLEU, chrF) on a data set, or score a predictions file.")
-            { model, data, predictions, sourceField, referenceField, template, metrics, output, limit, seed };
+            { model, adapter, data, predictions, sourceField, referenceField, template, metrics, output, limit, seed };
         generation.AddTo(command);
         command.SetAction(parse =>
         {
@@ -53,6 +54,7 @@ public static class EvaluateCommand
                     parse.GetValue(limit), Template(parse, template));
                 Runtime.TorchRuntime.Initialize();
                 using var pretrained = PretrainedT5.Load(HubPaths.Model(modelDir));
+                AdapterOption.Apply(parse, adapter, pretrained);
                 result = Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, "evaluate"), options);
             }
             if (parse.GetValue(output) is { } dir)

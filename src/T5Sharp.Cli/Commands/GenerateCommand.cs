@@ -25,9 +25,10 @@ public static class GenerateCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Inputs decoded together.", DefaultValueFactory = _ => 8 };
         var interactive = new Option<bool>("--interactive") { Description = "Chat: type a message, get a reply; the conversation so far is the context (/reset clears it, /quit ends)." };
         var contextTurns = new Option<int>("--context-turns") { Description = "Interactive: turns of the conversation kept as context.", DefaultValueFactory = _ => 10 };
+        var adapter = AdapterOption.Create();
         var generation = new GenerationCliOptions();
         var command = new Command("generate", "Generate text with a model: greedy, beam search or sampling.")
-            { model, input, inputFile, field, template, maxSource, batchSize, interactive, contextTurns };
+            { model, adapter, input, inputFile, field, template, maxSource, batchSize, interactive, contextTurns };
         generation.AddTo(command);
         command.SetAction(parse =>
         {
@@ -36,6 +37,7 @@ public static class GenerateCommand
             var inputs = chat ? [] : InputTexts.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field), promptTemplate);
             Runtime.TorchRuntime.Initialize();
             using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
+            AdapterOption.Apply(parse, adapter, pretrained);
             var (config, prefix) = generation.Build(parse, pretrained);
             Func<string, string> prompt = text =>
                 prefix + InputTexts.Prompt(promptTemplate, text, new Dictionary<string, string?>(), new("--interactive", 1));

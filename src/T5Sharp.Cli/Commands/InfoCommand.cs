@@ -9,10 +9,12 @@ public static class InfoCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "A Hugging Face T5 model folder or Hub name." };
-        var command = new Command("info", "Show a model folder's configuration, parameter count and files.") { model };
+        var adapter = AdapterOption.Create();
+        var command = new Command("info", "Show a model folder's configuration, parameter count and files (and a LoRA adapter's).") { model, adapter };
         command.SetAction(parse =>
         {
-            var d = ModelFolder.Describe(HubPaths.Model(parse.GetValue(model)!));
+            string modelDir = HubPaths.Model(parse.GetValue(model)!);
+            var d = ModelFolder.Describe(modelDir);
             Console.WriteLine($"model folder   {d.Directory}");
             if (d.Config is { } c)
             {
@@ -30,6 +32,11 @@ public static class InfoCommand
             Console.WriteLine("files");
             foreach (var f in d.Files)
                 Console.WriteLine($"  {f.Name,-32} {Format(f.Bytes),12}");
+            if (parse.GetValue(adapter) is { } adapterDir)
+            {
+                Console.WriteLine();
+                LoraCommand.Describe(adapterDir, modelDir);
+            }
             return 0;
         });
         return command;

@@ -44,34 +44,39 @@ public static class LoraCommand
             { adapter, model };
         command.SetAction(parse =>
         {
-            string dir = parse.GetValue(adapter)!;
-            var config = LoraConfig.Load(Path.Combine(dir, LoraConfig.ConfigFile));
-            string weights = Path.Combine(dir, LoraAdapter.WeightsFile);
-            var tensors = CheckpointReader.ReadHeader(File.Exists(weights) ? weights : Path.Combine(dir, LoraAdapter.PickleWeightsFile));
-            Console.WriteLine($"adapter folder  {dir}");
-            Console.WriteLine($"base model      {config.BaseModelNameOrPath ?? "(not recorded)"}");
-            Console.WriteLine($"rank / alpha    r {config.R}, lora_alpha {config.LoraAlpha}, scaling {config.Scaling(config.R, config.LoraAlpha):G4}" +
-                              (config.UseRslora ? " (rsLoRA)" : ""));
-            Console.WriteLine($"dropout         {config.LoraDropout}");
-            Console.WriteLine($"targets         {config.TargetModulesRegex ?? string.Join(", ", config.EffectiveTargets)}");
-            if (config.ModulesToSave is { Count: > 0 } saved) Console.WriteLine($"modules_to_save {string.Join(", ", saved)}");
-            if (config.RankPattern.Count + config.AlphaPattern.Count > 0)
-                Console.WriteLine($"patterns        rank {string.Join(", ", config.RankPattern.Select(kv => $"{kv.Key}={kv.Value}"))}; " +
-                                  $"alpha {string.Join(", ", config.AlphaPattern.Select(kv => $"{kv.Key}={kv.Value}"))}");
-            Console.WriteLine($"tensors         {tensors.Count}, {tensors.Sum(t => t.Numel):N0} parameters");
-            if (parse.GetValue(model) is { } modelDir)
-            {
-                Runtime.TorchRuntime.Initialize();
-                // weights only: the report needs no tokenizer
-                using var baseModel = new Modeling.T5ForConditionalGeneration(Modeling.T5Config.Load(Path.Combine(modelDir, ModelFolder.ConfigFile)));
-                var stateDict = CheckpointReader.ReadStateDict(modelDir);
-                baseModel.LoadStateDict(stateDict, CheckpointReader.FindWeights(modelDir));
-                foreach (var t in stateDict.Values) t.Dispose();
-                var lora = LoraAdapter.Load(baseModel, dir, trainable: true);
-                Console.WriteLine(lora.CountParameters().ToString());
-            }
+            Describe(parse.GetValue(adapter)!, parse.GetValue(model));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Prints an adapter's config and tensors, and with a base model folder peft's trainable-parameter line.</summary>
+    internal static void Describe(string dir, string? modelDir)
+    {
+        var config = LoraConfig.Load(Path.Combine(dir, LoraConfig.ConfigFile));
+        string weights = Path.Combine(dir, LoraAdapter.WeightsFile);
+        var tensors = CheckpointReader.ReadHeader(File.Exists(weights) ? weights : Path.Combine(dir, LoraAdapter.PickleWeightsFile));
+        Console.WriteLine($"adapter folder  {dir}");
+        Console.WriteLine($"base model      {config.BaseModelNameOrPath ?? "(not recorded)"}");
+        Console.WriteLine($"rank / alpha    r {config.R}, lora_alpha {config.LoraAlpha}, scaling {config.Scaling(config.R, config.LoraAlpha):G4}" +
+                          (config.UseRslora ? " (rsLoRA)" : ""));
+        Console.WriteLine($"dropout         {config.LoraDropout}");
+        Console.WriteLine($"targets         {config.TargetModulesRegex ?? string.Join(", ", config.EffectiveTargets)}");
+        if (config.ModulesToSave is { Count: > 0 } saved) Console.WriteLine($"modules_to_save {string.Join(", ", saved)}");
+        if (config.RankPattern.Count + config.AlphaPattern.Count > 0)
+            Console.WriteLine($"patterns        rank {string.Join(", ", config.RankPattern.Select(kv => $"{kv.Key}={kv.Value}"))}; " +
+                              $"alpha {string.Join(", ", config.AlphaPattern.Select(kv => $"{kv.Key}={kv.Value}"))}");
+        Console.WriteLine($"tensors         {tensors.Count}, {tensors.Sum(t => t.Numel):N0} parameters");
+        if (modelDir is not null)
+        {
+            Runtime.TorchRuntime.Initialize();
+            // weights only: the report needs no tokenizer
+            using var baseModel = new Modeling.T5ForConditionalGeneration(Modeling.T5Config.Load(Path.Combine(modelDir, ModelFolder.ConfigFile)));
+            var stateDict = CheckpointReader.ReadStateDict(modelDir);
+            baseModel.LoadStateDict(stateDict, CheckpointReader.FindWeights(modelDir));
+            foreach (var t in stateDict.Values) t.Dispose();
+            var lora = LoraAdapter.Load(baseModel, dir, trainable: true);
+            Console.WriteLine(lora.CountParameters().ToString());
+        }
     }
 }

@@ -19,8 +19,9 @@ public static class ScoreCommand
         var maxSource = new Option<int?>("--max-source-length") { Description = "Truncate sources to this many tokens." };
         var maxTarget = new Option<int?>("--max-target-length") { Description = "Truncate targets to this many tokens." };
         var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 8 };
+        var adapter = AdapterOption.Create();
         var command = new Command("score", "Per-example loss (cross-entropy per target token) of targets given sources.")
-            { model, data, sourceField, targetField, maxSource, maxTarget, batchSize };
+            { model, adapter, data, sourceField, targetField, maxSource, maxTarget, batchSize };
         command.SetAction(parse =>
         {
             string path = HubPaths.Data(parse.GetValue(data)!);
@@ -29,6 +30,7 @@ public static class ScoreCommand
             if (rows.Count == 0) throw new DataException($"{path}: no records");
             Runtime.TorchRuntime.Initialize();
             using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
+            AdapterOption.Apply(parse, adapter, pretrained);
             var scores = SequenceScorer.Score(pretrained, rows.Select(r => r[0]).ToList(), rows.Select(r => r[1]).ToList(),
                 parse.GetValue(batchSize), parse.GetValue(maxSource), parse.GetValue(maxTarget));
             for (int i = 0; i < scores.Count; i++)
