@@ -66,7 +66,8 @@ internal static class BeamSearch
                 if (wantLogProbs)
                     logProbs = sources.Select((src, r) => new List<float>(logProbs[src]) { candidateLogProb(candidates, src, tokens[r], beams) }).ToList();
                 if (scorer.IsDone || sequences[0].Count >= s.MaxLength) break;
-                using (var order = tensor(sources.Select(x => (long)x).ToArray(), ScalarType.Int64)) cache.Reorder(order);
+                using (var order = tensor(sources.Select(x => (long)x).ToArray(), ScalarType.Int64))
+                    cache.Reorder(order, selfAttentionOnly: true); // beams never leave their input's group
                 next.Dispose();
                 next = tensor(tokens, [rows, 1], ScalarType.Int64).to(s.Device).DetachFromDisposeScope();
             }

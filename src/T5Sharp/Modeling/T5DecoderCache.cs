@@ -64,7 +64,12 @@ public sealed class T5DecoderCache : IDisposable
     internal void Advance(long n) => Length += n;
 
     /// <summary>Replaces every row by row <c>indices[i]</c> (int64 [B']), e.g. to follow beams or expand a batch.</summary>
-    public void Reorder(Tensor indices)
+    /// <param name="selfAttentionOnly">
+    /// For beam search, whose indices never leave an input's group of beams: the cross-attention keys/values and the
+    /// encoder mask are identical across that group, so only the self-attention cache needs to move (saves copying
+    /// 2 × layers × [B, heads, source, d_kv] every step).
+    /// </param>
+    public void Reorder(Tensor indices, bool selfAttentionOnly = false)
     {
         using var scope = NewDisposeScope();
         static Tensor Pick(Tensor t, Tensor idx)
@@ -76,12 +81,15 @@ public sealed class T5DecoderCache : IDisposable
         var idx = indices.to(ScalarType.Int64).to(_encoderMask.device);
         for (int i = 0; i < _crossKeys.Length; i++)
         {
-            _crossKeys[i] = Pick(_crossKeys[i], idx);
-            _crossValues[i] = Pick(_crossValues[i], idx);
+            if (!selfAttentionOnly)
+            {
+                _crossKeys[i] = Pick(_crossKeys[i], idx);
+                _crossValues[i] = Pick(_crossValues[i], idx);
+            }
             if (_selfKeys[i] is { } k) _selfKeys[i] = Pick(k, idx);
             if (_selfValues[i] is { } v) _selfValues[i] = Pick(v, idx);
         }
-        _encoderMask = Pick(_encoderMask, idx);
+        if (!selfAttentionOnly) _encoderMask = Pick(_encoderMask, idx);
     }
 
     public void Dispose()
