@@ -13,7 +13,7 @@ namespace T5Sharp.Training;
 /// teacher-forced loss (eval_loss = the mean over examples of their batch's mean cross-entropy, as HF averages the
 /// batch losses repeated batch-size times) and, with predict_with_generate, generate(max_length =
 /// generation_max_length, num_beams = generation_num_beams) and ROUGE of the decoded texts (skip special tokens,
-/// stripped) against the targets: eval_rouge1/2/L/Lsum (mean F, 0–1) and eval_gen_len (mean count of generated ids
+/// stripped) against the decoded labels (targets cut to max_target_length, as HF decodes them): eval_rouge1/2/L/Lsum (mean F, 0–1) and eval_gen_len (mean count of generated ids
 /// that are not pad). The model is put in eval mode and back; no gradients are kept.
 /// </summary>
 public sealed class TrainingEvaluator
@@ -26,15 +26,14 @@ public sealed class TrainingEvaluator
     readonly MetricOptions _metricOptions;
     readonly Seq2SeqCollator _collator;
 
-    /// <param name="references">The target text of each example (the ROUGE references), in data order.</param>
     /// <param name="modelGeneration">The model's own generation settings; generation_max_length / num_beams override them.</param>
-    public TrainingEvaluator(Seq2SeqTokenizedDataset data, IReadOnlyList<string> references, T5Tokenizer tokenizer,
+    public TrainingEvaluator(Seq2SeqTokenizedDataset data, T5Tokenizer tokenizer,
         TrainingArguments args, GenerationConfig modelGeneration, bool splitSentencesForLsum, int? padToMultipleOf)
     {
-        if (references.Count != data.Count)
-            throw new ArgumentException($"{data.Count} evaluation examples but {references.Count} references");
         _data = data;
-        _references = references;
+        // the references are the decoded label ids, as HF's compute_metrics sees them: truncated to max_target_length
+        _references = tokenizer.DecodeBatch(data.Examples.Select(e => (IEnumerable<long>)e.Labels), skipSpecialTokens: true)
+            .Select(t => t.Trim()).ToList();
         _tokenizer = tokenizer;
         _args = args;
         _generation = modelGeneration with

@@ -49,7 +49,7 @@ public sealed class TrainingRun
         var model = _pretrained.Model;
         if (_options.Freeze.Count > 0) ParameterFreezing.Apply(model, _options.Freeze);
         var modelGeneration = GenerationConfigJson.ForModel(_pretrained);
-        var evaluator = Data.Eval is null ? null : new TrainingEvaluator(Data.Eval, Data.EvalExamples.Select(e => e.Target).ToList(),
+        var evaluator = Data.Eval is null ? null : new TrainingEvaluator(Data.Eval,
             _pretrained.Tokenizer, Args, modelGeneration, _options.RougeSplitSentences, _options.PadToMultipleOf);
         var batches = new EpochBatches(Data.Train, Args.PerDeviceTrainBatchSize, _options.Shuffle, Args.Seed, _options.PadToMultipleOf);
         var trainer = new Seq2SeqTrainer(model, Args);
