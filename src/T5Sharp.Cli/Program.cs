@@ -11,5 +11,6 @@ root.Subcommands.Add(ScoreCommand.Create());
 root.Subcommands.Add(PrepareCommand.Create());
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
 // Our handler, not System.CommandLine's: user errors print one line, not a stack trace.
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
