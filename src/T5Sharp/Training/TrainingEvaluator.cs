@@ -77,7 +77,9 @@ public sealed class TrainingEvaluator
                 var generated = Seq2SeqGenerator.Generate(model, ids, mask, _generation);
                 long pad = _generation.PadTokenId ?? model.Config.PadTokenId;
                 generatedTokens += generated.Sequences.Sum(row => row.LongCount(id => id != pad));
-                predictions.AddRange(_tokenizer.DecodeBatch(generated.Sequences, skipSpecialTokens: true).Select(t => t.Trim()));
+                // ids past the tokenizer (32100..32127 of FLAN-T5's 32128 rows) have no text; an untrained model may pick them
+                var decodable = generated.Sequences.Select(row => row.Select(id => id < _tokenizer.Count ? id : _tokenizer.UnkTokenId));
+                predictions.AddRange(_tokenizer.DecodeBatch(decodable, skipSpecialTokens: true).Select(t => t.Trim()));
             }
             var metrics = new Dictionary<string, double> { ["eval_loss"] = lossSum / _data.Count };
             if (_args.PredictWithGenerate)
