@@ -11,6 +11,7 @@ namespace T5Sharp.Tests.Training;
 /// must fall far below its start and greedy outputs must become the targets; a run cancelled mid-way and resumed from
 /// its checkpoint must end exactly like an uninterrupted one (same losses, same weights), with shuffling and dropout on.
 /// </summary>
+[Collection(GlobalRngCollection.Name)] // dropout draws from torch's process-wide generator
 public class TrainingRunEndToEndTests
 {
     static readonly (string Source, string Target)[] Pairs =
