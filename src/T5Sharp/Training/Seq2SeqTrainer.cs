@@ -42,12 +42,22 @@ public sealed class Seq2SeqTrainer
     /// A NaN or infinite loss throws a <see cref="TrainingException"/> naming the step.
     /// </summary>
     public TrainerState Train(IReadOnlyList<TrainingBatch> microBatches, string? resumeFromCheckpoint = null,
+        Func<StepReport, bool>? onStep = null) =>
+        Train(microBatches.Count, (_, i) => microBatches[i], resumeFromCheckpoint, onStep);
+
+    /// <summary>
+    /// As <see cref="Train(IReadOnlyList{TrainingBatch}, string?, Func{StepReport, bool}?)"/>, with micro-batches made
+    /// on demand: <paramref name="microBatch"/>(epoch, index) is called inside the step's dispose scope, so tensors it
+    /// creates are freed after the step (memory stays flat however large the data) and each epoch may order the data
+    /// differently (a seeded shuffle per epoch, as HF's sampler).
+    /// </summary>
+    public TrainerState Train(int microBatchesPerEpoch, Func<long, int, TrainingBatch> microBatch, string? resumeFromCheckpoint = null,
         Func<StepReport, bool>? onStep = null)
     {
-        if (microBatches.Count == 0) throw new TrainingException("no training micro-batches");
+        if (microBatchesPerEpoch <= 0) throw new TrainingException("no training micro-batches");
         var args = Arguments;
         int accumulation = args.GradientAccumulationSteps;
-        int microPerEpoch = microBatches.Count;
+        int microPerEpoch = microBatchesPerEpoch;
         long updatesPerEpoch = Math.Max(microPerEpoch / accumulation, 1);
         long maxSteps = args.MaxSteps > 0 ? args.MaxSteps : (long)Math.Ceiling(args.NumTrainEpochs * updatesPerEpoch);
         long epochs = args.MaxSteps > 0
@@ -67,6 +77,8 @@ public sealed class Seq2SeqTrainer
             State.GlobalStep = saved.GlobalStep;
             State.Epoch = saved.Epoch;
             State.LogHistory = saved.LogHistory;
+            State.BestMetric = saved.BestMetric;
+            State.BestModelCheckpoint = saved.BestModelCheckpoint;
             _progress = progress;
             Scheduler.Restore(progress.SchedulerStepCount);
         }
@@ -84,7 +96,7 @@ public sealed class Seq2SeqTrainer
             for (long epoch = epochsDone; epoch < epochs && !stop; epoch++)
                 for (int i = epoch == epochsDone ? (int)microToSkip : 0; i < microPerEpoch && !stop; i++)
                 {
-                    microLosses.Add(MicroBatchStep(microBatches[i], State.GlobalStep + 1, i));
+                    microLosses.Add(MicroBatchStep(microBatch, epoch, i, State.GlobalStep + 1));
                     // HF 4.44 steps early at an epoch's end only when the whole epoch is shorter than one accumulation;
                     // otherwise left-over micro-batches' gradients carry into the next epoch's first step, as there
                     bool lastOfShortEpoch = microPerEpoch <= accumulation && i + 1 == microPerEpoch;
@@ -94,7 +106,7 @@ public sealed class Seq2SeqTrainer
                     bool stopAsked = onStep?.Invoke(report) ?? false;
                     stop = stopAsked || State.GlobalStep >= maxSteps;
                 }
-            if (State.GlobalStep >= maxSteps) LogTrainSummary();
+            if (State.GlobalStep >= maxSteps) LogTrainingSummary();
         }
         finally
         {
@@ -104,17 +116,18 @@ public sealed class Seq2SeqTrainer
     }
 
     /// <summary>Writes a resumable checkpoint of the current step (see <see cref="TrainerCheckpoint"/>).</summary>
-    public void SaveCheckpoint(string dir)
+    public void SaveCheckpoint(string dir, string? generationConfigJson = null, string? tokenizerSourceDir = null)
     {
         if (Scheduler is null) throw new TrainingException("SaveCheckpoint: training has not started");
         _progress.SchedulerStepCount = Scheduler.StepCount;
-        TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer, State, _progress);
+        TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer, State, _progress, generationConfigJson, tokenizerSourceDir);
     }
 
     /// <summary>Forward + backward of one micro-batch; returns its loss (before dividing by the accumulation steps).</summary>
-    float MicroBatchStep(TrainingBatch batch, long step, int microIndex)
+    float MicroBatchStep(Func<long, int, TrainingBatch> microBatch, long epoch, int microIndex, long step)
     {
         using var scope = NewDisposeScope();
+        var batch = microBatch(epoch, microIndex);
         double smoothing = Arguments.LabelSmoothingFactor;
         // with label smoothing HF computes the loss from the logits (LabelSmoother), not the model's own loss
         var decoderInputIds = batch.DecoderInputIds
@@ -157,7 +170,12 @@ public sealed class Seq2SeqTrainer
         return new StepReport(State.GlobalStep, epoch, stepLoss, [.. microLosses], gradNorm, lrUsed, Scheduler.LastLearningRate);
     }
 
-    void LogTrainSummary()
+    /// <summary>
+    /// Appends HF's closing {train_loss, epoch, step} entry. <see cref="Train(int, Func{long, int, TrainingBatch}, string?, Func{StepReport, bool}?)"/>
+    /// does so when it reaches max_steps; a caller that stops early on purpose (early stopping) calls it, as HF's
+    /// train() ends that way too.
+    /// </summary>
+    public void LogTrainingSummary()
     {
         double total = _progress.TotalLoggedLoss + _progress.UnloggedLoss;
         State.LogHistory.Add(new LogHistoryEntry

@@ -8,7 +8,8 @@ namespace T5Sharp.Training;
 /// <summary>
 /// A resumable checkpoint folder, laid out like HF's checkpoint-N: the model folder (config.json, model.safetensors),
 /// optimizer.safetensors (every moment and step count), rng_state.safetensors (torch's CPU generator, for dropout),
-/// trainer_state.json, training_progress.json (scheduler + loss accumulators) and training_args.json. Every file is
+/// trainer_state.json, training_progress.json (scheduler + loss accumulators) and training_args.json, plus the
+/// generation config and tokenizer files when given. Every file is
 /// written atomically.
 /// </summary>
 public static class TrainerCheckpoint
@@ -19,10 +20,11 @@ public static class TrainerCheckpoint
     const string CpuRngKey = "cpu";
 
     public static void Save(string dir, T5ForConditionalGeneration model, TrainingArguments args, ITrainingOptimizer optimizer,
-        TrainerState state, TrainingProgress progress)
+        TrainerState state, TrainingProgress progress, string? generationConfigJson = null, string? tokenizerSourceDir = null)
     {
         Directory.CreateDirectory(dir);
-        ModelFolder.Save(dir, model.Config, model.state_dict());
+        // a complete model folder (generation config, tokenizer files) so that a checkpoint loads in transformers as is
+        ModelFolder.Save(dir, model.Config, model.state_dict(), generationConfigJson, tokenizerSourceDir);
         var optimizerState = optimizer.StateDict();
         try
         {

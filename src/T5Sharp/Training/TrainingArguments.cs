@@ -35,10 +35,55 @@ public sealed class TrainingArguments
     [JsonPropertyName("logging_steps")] public double LoggingSteps { get; set; } = 500;
     [JsonPropertyName("logging_first_step")] public bool LoggingFirstStep { get; set; }
 
+    /// <summary>When to evaluate: "no", "steps" (every <see cref="EvalSteps"/>) or "epoch".</summary>
+    [JsonPropertyName("eval_strategy")] public string EvalStrategy { get; set; } = "no";
+    /// <summary>Steps between evaluations; null means logging_steps (as HF); below 1 a fraction of the total steps.</summary>
+    [JsonPropertyName("eval_steps")] public double? EvalSteps { get; set; }
+    /// <summary>Evaluate once before the first step (the "before" of a before/after comparison).</summary>
+    [JsonPropertyName("eval_on_start")] public bool EvalOnStart { get; set; }
+    [JsonPropertyName("per_device_eval_batch_size")] public int PerDeviceEvalBatchSize { get; set; } = 8;
+    /// <summary>When to write checkpoint-N folders: "no", "steps" (every <see cref="SaveSteps"/>) or "epoch".</summary>
+    [JsonPropertyName("save_strategy")] public string SaveStrategy { get; set; } = "steps";
+    [JsonPropertyName("save_steps")] public double SaveSteps { get; set; } = 500;
+    /// <summary>Keep at most this many checkpoints, deleting the oldest first but never the best one.</summary>
+    [JsonPropertyName("save_total_limit")] public int? SaveTotalLimit { get; set; }
+    /// <summary>An evaluation key with or without "eval_" ("rouge1", "loss"); "loss" when load_best_model_at_end names none.</summary>
+    [JsonPropertyName("metric_for_best_model")] public string? MetricForBestModel { get; set; }
+    /// <summary>null: true unless the metric is the loss (HF's default).</summary>
+    [JsonPropertyName("greater_is_better")] public bool? GreaterIsBetter { get; set; }
+    [JsonPropertyName("load_best_model_at_end")] public bool LoadBestModelAtEnd { get; set; }
+    /// <summary>Evaluation generates (and scores ROUGE) besides computing the teacher-forced loss.</summary>
+    [JsonPropertyName("predict_with_generate")] public bool PredictWithGenerate { get; set; }
+    /// <summary>max_length for generate during evaluation (counts the decoder start token, as HF).</summary>
+    [JsonPropertyName("generation_max_length")] public int? GenerationMaxLength { get; set; }
+    [JsonPropertyName("generation_num_beams")] public int? GenerationNumBeams { get; set; }
+
     /// <summary>Every other key of the file, written back unchanged.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; set; }
 
     public static readonly IReadOnlyList<string> Optimizers = ["adamw_torch", "adafactor"];
+    public static readonly IReadOnlyList<string> Strategies = ["no", "steps", "epoch"];
+
+    /// <summary>metric_for_best_model as an evaluation key ("eval_rouge1"); null when no metric selects a best model.</summary>
+    public string? BestMetricKey
+    {
+        get
+        {
+            string? metric = MetricForBestModel ?? (LoadBestModelAtEnd ? "loss" : null);
+            return metric is null ? null : metric.StartsWith("eval_", StringComparison.Ordinal) ? metric : "eval_" + metric;
+        }
+    }
+
+    /// <summary>greater_is_better as HF resolves it: false for the loss, true otherwise, unless set.</summary>
+    public bool ResolvedGreaterIsBetter => GreaterIsBetter ?? BestMetricKey is not ("eval_loss" or null);
+
+    /// <summary>Steps between evaluations under the "steps" strategy (eval_steps, else logging_steps).</summary>
+    public long EvalInterval(long totalSteps) => Interval(EvalSteps ?? LoggingSteps, totalSteps);
+
+    public long SaveInterval(long totalSteps) => Interval(SaveSteps, totalSteps);
+
+    static long Interval(double value, long totalSteps) =>
+        Math.Max(1, value < 1 ? (long)Math.Ceiling(totalSteps * value) : (long)value);
 
     /// <summary>
     /// logging_steps as HF reads it: a value below 1 is a fraction of the total steps (rounded up).
@@ -62,6 +107,22 @@ public sealed class TrainingArguments
         if (MaxGradNorm < 0) throw Bad("max_grad_norm", MaxGradNorm, "≥ 0");
         if (LabelSmoothingFactor is < 0 or >= 1) throw Bad("label_smoothing_factor", LabelSmoothingFactor, "in [0, 1)");
         if (LoggingSteps <= 0) throw Bad("logging_steps", LoggingSteps, "> 0");
+        if (!Strategies.Contains(EvalStrategy)) throw Bad("eval_strategy", EvalStrategy, "one of no, steps, epoch");
+        if (!Strategies.Contains(SaveStrategy)) throw Bad("save_strategy", SaveStrategy, "one of no, steps, epoch");
+        if (EvalSteps is <= 0) throw Bad("eval_steps", EvalSteps, "> 0");
+        if (SaveSteps <= 0) throw Bad("save_steps", SaveSteps, "> 0");
+        if (SaveTotalLimit is < 1) throw Bad("save_total_limit", SaveTotalLimit, "≥ 1 (or null for no limit)");
+        if (PerDeviceEvalBatchSize < 1) throw Bad("per_device_eval_batch_size", PerDeviceEvalBatchSize, "≥ 1");
+        if (GenerationMaxLength is < 2) throw Bad("generation_max_length", GenerationMaxLength, "≥ 2 (it counts the start token)");
+        if (GenerationNumBeams is < 1) throw Bad("generation_num_beams", GenerationNumBeams, "≥ 1");
+        if (LoadBestModelAtEnd)
+        {
+            // as HF: the best model must be among the saved checkpoints, so saves have to coincide with evaluations
+            if (EvalStrategy == "no" || SaveStrategy != EvalStrategy)
+                throw Bad("save_strategy", SaveStrategy, $"equal to eval_strategy ({EvalStrategy}, not \"no\") with load_best_model_at_end");
+            if (SaveStrategy == "steps" && SaveSteps >= 1 && (EvalSteps ?? LoggingSteps) >= 1 && SaveSteps % (EvalSteps ?? LoggingSteps) != 0)
+                throw Bad("save_steps", SaveSteps, $"a multiple of eval_steps ({EvalSteps ?? LoggingSteps}) with load_best_model_at_end");
+        }
     }
 
     static TrainingException Bad(string key, object found, string expected) =>

@@ -1,0 +1,250 @@
+using System.CommandLine;
+using System.Globalization;
+using T5Sharp.Checkpoints;
+using T5Sharp.Evaluation;
+using T5Sharp.Generation;
+using T5Sharp.Modeling;
+using T5Sharp.Training;
+
+namespace T5Sharp.Cli.Commands;
+
+/// <summary>
+/// `t5sharp train`: a fine-tuning run described by --config run.json, the common flags and --set key=value overrides
+/// (later wins). Without --config, --model and --data it runs the embedded demo (samples/): a small random T5 with
+/// FLAN-T5's tokenizer learns generated dialogue summaries; ROUGE before vs after and sample outputs are printed.
+/// Ctrl-C saves a checkpoint at the next step and exits 130; --resume DIR continues from one.
+/// </summary>
+public static class TrainCommand
+{
+    const int Interrupted = 130;
+
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "A run options JSON file (model, data, fields, and HF training arguments by their names)." };
+        var set = new Option<string[]>("--set") { Description = "Override any run option: --set learning_rate=3e-4 (repeatable; the value is JSON or text)." };
+        var model = new Option<string?>("--model") { Description = "A Hugging Face T5 model folder (overrides model)." };
+        var data = new Option<string?>("--data") { Description = "Training data file: JSONL, JSON, CSV, TSV or Parquet (overrides data)." };
+        var evalData = new Option<string?>("--eval-data") { Description = "Evaluation data file (otherwise --set validation_split=0.1 holds some out)." };
+        var sourceField = new Option<string?>("--source-field") { Description = "Record field with the model input." };
+        var targetField = new Option<string?>("--target-field") { Description = "Record field with the text to learn." };
+        var template = new Option<string?>("--template") { Description = "Prompt from record fields, e.g. \"Summarize: {dialogue}\" (\\n is a newline)." };
+        var output = new Option<string?>("--output-dir") { Description = "Run folder (run.json, metrics.jsonl, checkpoint-N/, final/)." };
+        var epochs = new Option<double?>("--epochs") { Description = "num_train_epochs." };
+        var maxSteps = new Option<long?>("--max-steps") { Description = "max_steps (overrides epochs)." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "per_device_train_batch_size." };
+        var learningRate = new Option<double?>("--learning-rate") { Description = "learning_rate." };
+        var seed = new Option<int?>("--seed") { Description = "seed (shuffling, dropout, initialisation)." };
+        var noShuffle = new Option<bool>("--no-shuffle") { Description = "Keep the data in file order (to reproduce another tool's run)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint-N folder of this run." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print data statistics, the step plan and a memory estimate; don't train." };
+        var command = new Command("train", "Fine-tune a T5 model (Seq2SeqTrainer semantics); with no model/data, the offline demo.")
+            { config, set, model, data, evalData, sourceField, targetField, template, output, epochs, maxSteps, batchSize, learningRate, seed, noShuffle, resume, dryRun };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Run(parse);
+            }
+            catch (Exception e) when (e is TrainingException or GenerationConfigException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return CliErrors.UserError;
+            }
+        });
+        return command;
+
+        int Run(ParseResult parse)
+        {
+            bool demo = parse.GetValue(config) is null && parse.GetValue(model) is null && parse.GetValue(data) is null;
+            var overrides = new List<string>();
+            if (demo) overrides.AddRange(DemoOverrides(parse.GetValue(output) ?? "runs/demo"));
+            void Add(string key, object? value)
+            {
+                if (value is null) return;
+                string text = value switch
+                {
+                    string s => System.Text.Json.JsonSerializer.Serialize(s),
+                    IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                    _ => value.ToString()!,
+                };
+                overrides.Add($"{key}={text}");
+            }
+            Add("model", parse.GetValue(model));
+            Add("data", parse.GetValue(data));
+            Add("eval_data", parse.GetValue(evalData));
+            Add("source_field", parse.GetValue(sourceField));
+            Add("target_field", parse.GetValue(targetField));
+            Add("template", parse.GetValue(template)?.Replace("\\n", "\n").Replace("\\t", "\t"));
+            Add("output_dir", parse.GetValue(output));
+            Add("num_train_epochs", parse.GetValue(epochs));
+            Add("max_steps", parse.GetValue(maxSteps));
+            Add("per_device_train_batch_size", parse.GetValue(batchSize));
+            Add("learning_rate", parse.GetValue(learningRate));
+            Add("seed", parse.GetValue(seed));
+            if (parse.GetValue(noShuffle)) overrides.Add("shuffle=false");
+            overrides.AddRange(parse.GetValue(set) ?? []);
+
+            string? configPath = parse.GetValue(config);
+            var options = configPath is null ? RunOptions.Parse(null, "command line", overrides) : RunOptions.Load(configPath, overrides);
+            Runtime.TorchRuntime.Initialize();
+            if (demo) options.Model = DemoModel(options);
+            if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
+            using var pretrained = PretrainedT5.Load(options.Model);
+            var run = new TrainingRun(options, pretrained);
+            if (parse.GetValue(dryRun))
+            {
+                Console.Write(DryRunReport.Create(run, options, pretrained.Model));
+                return 0;
+            }
+
+            using var cancellation = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true; // let the trainer save at the next step boundary
+                cancellation.Cancel();
+                Console.Error.WriteLine("\ninterrupted: saving a checkpoint at the end of this step ...");
+            };
+            Console.CancelKeyPress += onCancel;
+            var progress = new ProgressPrinter(options.Training.LoggingInterval(run.Plan().TotalSteps));
+            RunResult result;
+            try
+            {
+                result = run.Run(cancellation.Token, progress.Report, parse.GetValue(resume));
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+                progress.Finish();
+            }
+            if (result.Cancelled)
+            {
+                Console.Error.WriteLine($"stopped at step {result.State.GlobalStep}; checkpoint saved in {result.LastCheckpoint}. " +
+                                        $"Continue with: t5sharp train ... --resume {result.LastCheckpoint}");
+                return Interrupted;
+            }
+            PrintSummary(result, run, demo);
+            return 0;
+        }
+    }
+
+    /// <summary>The demo run: samples/dialogues.jsonl, 10 % held out, ROUGE before (eval_on_start) and after each epoch.</summary>
+    static IEnumerable<string> DemoOverrides(string outputDir)
+    {
+        string samples = SamplesDir();
+        return
+        [
+            $"data={System.Text.Json.JsonSerializer.Serialize(Path.Combine(samples, "dialogues.jsonl"))}",
+            "validation_split=0.1", "source_field=\"dialogue\"", "target_field=\"summary\"", "template=\"Summarize: {dialogue}\"",
+            "max_source_length=128", "max_target_length=48", $"output_dir={System.Text.Json.JsonSerializer.Serialize(outputDir)}",
+            "num_train_epochs=12", "per_device_train_batch_size=16", "learning_rate=0.003", "warmup_ratio=0.05", "logging_steps=10",
+            "eval_strategy=\"epoch\"", "eval_on_start=true", "predict_with_generate=true", "generation_max_length=48",
+            "save_strategy=\"epoch\"", "save_total_limit=1", "metric_for_best_model=\"rouge1\"", "seed=0",
+        ];
+    }
+
+    static string SamplesDir()
+    {
+        string dir = Path.Combine(AppContext.BaseDirectory, "samples");
+        return Directory.Exists(dir) ? dir : throw new TrainingException($"{dir}: the demo's sample folder is missing from the build output");
+    }
+
+    /// <summary>A random model at samples/config.json with FLAN-T5's tokenizer, written to output_dir/init (HF's init, seeded).</summary>
+    static string DemoModel(RunOptions options)
+    {
+        string samples = SamplesDir();
+        string dir = Path.Combine(options.Training.OutputDir, "init");
+        var config = T5Config.Load(Path.Combine(samples, "config.json"));
+        using var model = RandomModel.Create(config, options.Training.Seed);
+        ModelFolder.Save(dir, config, model.state_dict(), tokenizerSourceDir: samples);
+        return dir;
+    }
+
+    static void PrintSummary(RunResult result, TrainingRun run, bool demo)
+    {
+        var history = result.State.LogHistory;
+        if (history.LastOrDefault(e => e.TrainLoss is not null) is { } summary)
+            Console.WriteLine($"trained {result.State.GlobalStep} steps, train_loss {summary.TrainLoss:0.####}{(result.EarlyStopped ? " (early stopping)" : "")}");
+        if (result.Evaluations.Count > 0)
+        {
+            var keys = result.Evaluations[^1].Evaluation.Metrics.Keys.ToList();
+            Console.WriteLine();
+            Console.WriteLine("step".PadLeft(8) + string.Concat(keys.Select(k => k.Replace("eval_", "").PadLeft(10))));
+            foreach (var (step, evaluation) in result.Evaluations)
+                Console.WriteLine((step == 0 ? "before" : step.ToString(CultureInfo.InvariantCulture)).PadLeft(8) +
+                                  string.Concat(keys.Select(k => Format(k, evaluation.Metrics.GetValueOrDefault(k)).PadLeft(10))));
+            if (result.State.BestModelCheckpoint is { } best)
+                Console.WriteLine($"best {result.State.BestMetric:0.####} at {best}");
+        }
+        if (demo && result.Evaluations.Count > 0 && result.Evaluations[^1].Evaluation.Predictions.Count > 0)
+        {
+            var before = result.Evaluations[0].Evaluation.Predictions;
+            var after = result.Evaluations[^1].Evaluation.Predictions;
+            Console.WriteLine();
+            for (int i = 0; i < Math.Min(3, after.Count); i++)
+            {
+                Console.WriteLine($"dialogue:  {run.Data.EvalExamples[i].Source.Replace("\n", " / ")}");
+                Console.WriteLine($"reference: {run.Data.EvalExamples[i].Target}");
+                Console.WriteLine($"before:    {before[i]}");
+                Console.WriteLine($"after:     {after[i]}");
+                Console.WriteLine();
+            }
+        }
+        Console.WriteLine($"model saved in {result.FinalModelDir}");
+    }
+
+    static string Format(string key, double value) =>
+        key.StartsWith("eval_rouge", StringComparison.Ordinal) ? (100 * value).ToString("0.00", CultureInfo.InvariantCulture)
+            : value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>A live status line on a terminal (step, epoch, loss, lr, tokens/s, ETA); plain log lines when redirected.</summary>
+    sealed class ProgressPrinter(long loggingSteps)
+    {
+        readonly bool _live = !Console.IsErrorRedirected;
+        bool _lineOpen;
+
+        public void Report(RunEvent e)
+        {
+            switch (e.Kind)
+            {
+                case RunEventKind.Step:
+                    string line = $"step {e.Step}/{e.MaxSteps} {Bar(e.Step, e.MaxSteps)} epoch {e.Epoch:0.00} loss {e.Loss:0.0000} " +
+                                  $"lr {e.LearningRate:0.###e+0} {e.TokensPerSecond:0} tok/s ETA {e.Eta:hh\\:mm\\:ss}";
+                    if (_live)
+                    {
+                        Console.Error.Write("\r" + line + "   "); // trailing blanks wipe a longer previous line
+                        _lineOpen = true;
+                    }
+                    else if (e.Step % loggingSteps == 0 || e.Step == e.MaxSteps) Console.Error.WriteLine(line);
+                    break;
+                case RunEventKind.Evaluation:
+                    Write($"eval at step {e.Step}: " + string.Join(", ", e.Metrics!.Select(kv => $"{kv.Key} {Format(kv.Key, kv.Value)}")));
+                    break;
+                case RunEventKind.Checkpoint:
+                    Write($"saved {e.Path}");
+                    break;
+                case RunEventKind.EarlyStop:
+                    Write($"early stopping at step {e.Step}: no improvement");
+                    break;
+            }
+        }
+
+        static string Bar(long done, long total)
+        {
+            int filled = total <= 0 ? 0 : (int)(20 * Math.Min(done, total) / total);
+            return "[" + new string('#', filled) + new string('.', 20 - filled) + "]";
+        }
+
+        void Write(string text)
+        {
+            Finish();
+            Console.Error.WriteLine(text);
+        }
+
+        public void Finish()
+        {
+            if (!_lineOpen) return;
+            Console.Error.WriteLine();
+            _lineOpen = false;
+        }
+    }
+}

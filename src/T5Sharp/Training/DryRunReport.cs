@@ -1,0 +1,37 @@
+using T5Sharp.Data;
+
+namespace T5Sharp.Training;
+
+/// <summary>What a run would do, without training: data statistics, the step plan and a memory estimate of the largest step.</summary>
+public sealed record DryRunReport(
+    TruncationReport Train,
+    TruncationReport? Eval,
+    int MicroBatchesPerEpoch,
+    long StepsPerEpoch,
+    long TotalSteps,
+    long TrainableParameters,
+    long TotalParameters,
+    TrainingMemoryEstimate Memory)
+{
+    public static DryRunReport Create(TrainingRun run, RunOptions options, T5Sharp.Modeling.T5ForConditionalGeneration model)
+    {
+        var (micro, perEpoch, total) = run.Plan();
+        if (options.Freeze.Count > 0) ParameterFreezing.Apply(model, options.Freeze);
+        long all = model.parameters().Sum(p => p.numel());
+        long trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        int longestSource = run.Data.Train.Examples.Max(e => e.InputIds.Length);
+        int longestTarget = run.Data.Train.Examples.Max(e => e.Labels.Length);
+        var memory = TrainingMemoryEstimate.For(model.Config, trainable, all, options.Training.Optim,
+            options.Training.PerDeviceTrainBatchSize, RoundUp(longestSource, options.PadToMultipleOf), RoundUp(longestTarget, options.PadToMultipleOf));
+        return new DryRunReport(run.Data.Train.Report, run.Data.Eval?.Report, micro, perEpoch, total, trainable, all, memory);
+    }
+
+    static int RoundUp(int length, int? multiple) => multiple is int m && length % m != 0 ? (length / m + 1) * m : length;
+
+    public override string ToString() =>
+        $"train: {Train}\n" +
+        (Eval is null ? "eval: none\n" : $"eval: {Eval}\n") +
+        $"plan: {MicroBatchesPerEpoch} micro-batches per epoch, {StepsPerEpoch} optimizer steps per epoch, {TotalSteps} steps in total\n" +
+        $"parameters: {TrainableParameters:N0} trainable of {TotalParameters:N0}\n" +
+        $"memory (largest batch, estimate): {Memory}\n";
+}

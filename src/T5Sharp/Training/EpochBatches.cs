@@ -1,0 +1,60 @@
+using T5Sharp.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Training;
+
+/// <summary>
+/// The training micro-batches of each epoch: the examples in a seeded random order that changes every epoch
+/// (HF's sampler: <c>torch.randperm(n, generator seeded with seed + epoch)</c>) or in file order, cut into batches of
+/// per_device_train_batch_size (the last may be smaller, as HF's dataloader keeps it) and collated on demand, so only
+/// the current micro-batch's tensors exist. Counts the real (unpadded) tokens it hands out, for tokens/s.
+/// </summary>
+public sealed class EpochBatches
+{
+    readonly Seq2SeqTokenizedDataset _data;
+    readonly Seq2SeqCollator _collator;
+    readonly int _batchSize;
+    readonly bool _shuffle;
+    readonly int _seed;
+    long _orderEpoch = -1;
+    int[] _order = [];
+
+    public EpochBatches(Seq2SeqTokenizedDataset data, int batchSize, bool shuffle, int seed, int? padToMultipleOf)
+    {
+        if (data.Count == 0) throw new TrainingException("the training set is empty");
+        _data = data;
+        _batchSize = batchSize;
+        _shuffle = shuffle;
+        _seed = seed;
+        _collator = new Seq2SeqCollator(padToMultipleOf: padToMultipleOf);
+    }
+
+    public int MicroBatchesPerEpoch => (_data.Count + _batchSize - 1) / _batchSize;
+
+    /// <summary>Source + target tokens (without padding) of the micro-batches handed out so far.</summary>
+    public long TokensServed { get; private set; }
+
+    /// <summary>The example indices of an epoch, in training order.</summary>
+    public int[] Order(long epoch)
+    {
+        if (!_shuffle) return Enumerable.Range(0, _data.Count).ToArray();
+        using var generator = new torch.Generator((ulong)(_seed + epoch));
+        using var permutation = torch.randperm(_data.Count, ScalarType.Int64, generator: generator);
+        return permutation.data<long>().Select(i => (int)i).ToArray();
+    }
+
+    /// <summary>Micro-batch <paramref name="index"/> of <paramref name="epoch"/> as tensors (the caller's dispose scope owns them).</summary>
+    public TrainingBatch Get(long epoch, int index)
+    {
+        if (epoch != _orderEpoch)
+        {
+            _order = Order(epoch);
+            _orderEpoch = epoch;
+        }
+        var examples = _order.Skip(index * _batchSize).Take(_batchSize).Select(i => _data[i]).ToList();
+        TokensServed += examples.Sum(e => (long)e.InputIds.Length + e.Labels.Length);
+        var (ids, mask, labels) = _collator.Collate(examples).ToTensors();
+        return new TrainingBatch(ids, mask, labels);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using T5Sharp.Checkpoints;
+using T5Sharp.Modeling;
+using T5Sharp.Tests.Support;
+using T5Sharp.Training;
+
+namespace T5Sharp.Tests.Training;
+
+/// <summary>
+/// A tiny random model with the real FLAN-T5 tokenizer, trained by <see cref="TrainingRun"/> on 8 pairs: the loss
+/// must fall far below its start and greedy outputs must become the targets; a run cancelled mid-way and resumed from
+/// its checkpoint must end exactly like an uninterrupted one (same losses, same weights), with shuffling and dropout on.
+/// </summary>
+[Collection(GlobalRngCollection.Name)] // dropout draws from torch's process-wide generator
+public class TrainingRunEndToEndTests
+{
+    static readonly (string Source, string Target)[] Pairs =
+    [
+        ("Anna: see you at the station at nine", "Anna meets at the station at 9."),
+        ("Ben: the cinema on Friday?", "Ben suggests the cinema on Friday."),
+        ("Carla: I lost my keys again", "Carla lost her keys."),
+        ("Dan: lunch at the cafe tomorrow", "Dan invites to lunch tomorrow."),
+        ("Eva: the meeting moved to Monday", "The meeting is on Monday."),
+        ("Finn: can you feed the cat", "Finn asks to feed the cat."),
+        ("Gina: my train is late", "Gina's train is late."),
+        ("Hugo: bring the blue folder", "Hugo needs the blue folder."),
+    ];
+
+    static string WriteData(TempDir temp)
+    {
+        string path = temp.File("pairs.jsonl");
+        File.WriteAllLines(path, Pairs.Select(p => JsonSerializer.Serialize(new { dialogue = p.Source, summary = p.Target })));
+        return path;
+    }
+
+    static string WriteModel(TempDir temp, double dropout)
+    {
+        var config = T5Config.Load(Path.Combine(SharedPaths.RealTokenizer, "config.json"));
+        config.DModel = 64; config.DKv = 16; config.DFf = 128; config.NumHeads = 4; config.NumLayers = 2; config.NumDecoderLayers = 2;
+        config.DropoutRate = dropout;
+        using var model = RandomModel.Create(config, 11);
+        string dir = temp.File("init");
+        ModelFolder.Save(dir, config, model.state_dict(), tokenizerSourceDir: SharedPaths.RealTokenizer);
+        return dir;
+    }
+
+    static RunOptions Options(string model, string data, string output, params string[] overrides) =>
+        RunOptions.Parse(null, "test", [
+            $"model={model}", $"data={data}", $"eval_data={data}", "source_field=dialogue", "target_field=summary",
+            $"output_dir={output}", "per_device_train_batch_size=8", "learning_rate=0.003", "warmup_steps=5", "logging_steps=1",
+            "save_strategy=no", .. overrides,
+        ]);
+
+    [Fact]
+    public void TinyModelMemorisesPairs()
+    {
+        using var temp = new TempDir();
+        string data = WriteData(temp);
+        var options = Options(WriteModel(temp, 0.0), data, temp.File("run"), "max_steps=100", "eval_strategy=steps", "eval_steps=100",
+            "eval_on_start=true", "predict_with_generate=true", "generation_max_length=24", "metric_for_best_model=rouge1",
+            "save_strategy=steps", "save_steps=50", "save_total_limit=1", "lr_scheduler_type=constant_with_warmup");
+        using var pretrained = PretrainedT5.Load(options.Model!);
+        var result = new TrainingRun(options, pretrained).Run();
+
+        var losses = result.State.LogHistory.Where(e => e.Loss is not null).Select(e => e.Loss!.Value).ToList();
+        Assert.Equal(100, losses.Count);
+        Assert.True(losses[^1] < 0.1 * losses[0], $"final loss {losses[^1]} is not below a tenth of the first {losses[0]}");
+
+        var targets = Pairs.Select(p => p.Target).ToList();
+        var before = result.Evaluations[0];
+        var after = result.Evaluations[^1];
+        Assert.Equal([0L, 100L], result.Evaluations.Select(e => e.Step));
+        Assert.Equal(0, before.Evaluation.Predictions.Zip(targets).Count(p => p.First == p.Second));
+        int memorised = after.Evaluation.Predictions.Zip(targets).Count(p => p.First == p.Second);
+        Assert.True(memorised >= 6, $"only {memorised} of 8 greedy outputs equal their targets: {string.Join(" | ", after.Evaluation.Predictions)}");
+        Assert.True(after.Evaluation.Metrics["eval_rouge1"] > before.Evaluation.Metrics["eval_rouge1"] + 0.5);
+
+        // checkpoint-50 had no evaluation; save_total_limit 1 keeps only the newest, the best; the final folder loads and generates the same
+        Assert.Equal(["checkpoint-100"], CheckpointRotation.Sorted(temp.File("run")).Select(Path.GetFileName));
+        Assert.Equal(result.State.LogHistory.Count, File.ReadAllLines(temp.File("run/metrics.jsonl")).Length);
+        using var final = PretrainedT5.Load(result.FinalModelDir!);
+        var greedy = T5Sharp.Generation.TextGenerator.Generate(final, Pairs.Select(p => p.Source).ToList(),
+            T5Sharp.Generation.GenerationConfigJson.ForModel(final) with { MaxLength = 24 });
+        Assert.Equal(after.Evaluation.Predictions, greedy);
+    }
+
+    [Fact]
+    public void CancelledRunResumesExactly()
+    {
+        using var temp = new TempDir();
+        string data = WriteData(temp);
+        string model = WriteModel(temp, 0.1);
+        string[] common = ["max_steps=12", "per_device_train_batch_size=2", "gradient_accumulation_steps=2", "seed=5"];
+
+        RunResult Full()
+        {
+            using var pretrained = PretrainedT5.Load(model);
+            var result = new TrainingRun(Options(model, data, temp.File("full"), common), pretrained).Run();
+            return result;
+        }
+        var full = Full();
+
+        using var cancel = new CancellationTokenSource();
+        RunResult stopped;
+        using (var first = PretrainedT5.Load(model))
+            stopped = new TrainingRun(Options(model, data, temp.File("split"), common), first)
+                .Run(cancel.Token, e => { if (e.Kind == RunEventKind.Step && e.Step == 5) cancel.Cancel(); });
+        Assert.True(stopped.Cancelled);
+        Assert.Null(stopped.FinalModelDir);
+        Assert.Equal("checkpoint-5", Path.GetFileName(stopped.LastCheckpoint));
+
+        using var resumed = PretrainedT5.Load(model);
+        var result = new TrainingRun(Options(model, data, temp.File("split"), common), resumed).Run(resumeFromCheckpoint: stopped.LastCheckpoint);
+        Assert.Equal(full.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm, e.TrainLoss)),
+            result.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm, e.TrainLoss)));
+        var want = SafeTensors.Load(Path.Combine(full.FinalModelDir!, "model.safetensors"));
+        var got = SafeTensors.Load(Path.Combine(result.FinalModelDir!, "model.safetensors"));
+        Assert.Equal(want.Keys.Order(), got.Keys.Order());
+        foreach (var (name, tensor) in want) Assert.True(tensor.equal(got[name]).all().item<bool>(), $"{name} differs after resume");
+    }
+}
