@@ -36,9 +36,10 @@ public static class TrainCommand
         var seed = new Option<int?>("--seed") { Description = "seed (shuffling, dropout, initialisation)." };
         var noShuffle = new Option<bool>("--no-shuffle") { Description = "Keep the data in file order (to reproduce another tool's run)." };
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint-N folder of this run." };
+        var lora = new Option<string?>("--lora") { Description = "Train a LoRA adapter instead of every weight: r=32,alpha=32,dropout=0.05,targets=q,v (peft's fields)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print data statistics, the step plan and a memory estimate; don't train." };
         var command = new Command("train", "Fine-tune a T5 model (Seq2SeqTrainer semantics); with no model/data, the offline demo.")
-            { config, set, model, data, evalData, sourceField, targetField, template, output, epochs, maxSteps, batchSize, learningRate, seed, noShuffle, resume, dryRun };
+            { config, set, model, data, evalData, sourceField, targetField, template, output, epochs, maxSteps, batchSize, learningRate, seed, noShuffle, lora, resume, dryRun };
         command.SetAction(parse =>
         {
             try
@@ -69,9 +70,9 @@ public static class TrainCommand
                 };
                 overrides.Add($"{key}={text}");
             }
-            Add("model", parse.GetValue(model));
-            Add("data", parse.GetValue(data));
-            Add("eval_data", parse.GetValue(evalData));
+            Add("model", parse.GetValue(model) is { } m ? HubPaths.Model(m) : null);
+            Add("data", parse.GetValue(data) is { } d ? HubPaths.Data(d) : null);
+            Add("eval_data", parse.GetValue(evalData) is { } e ? HubPaths.Data(e, "validation") : null);
             Add("source_field", parse.GetValue(sourceField));
             Add("target_field", parse.GetValue(targetField));
             Add("template", parse.GetValue(template)?.Replace("\\n", "\n").Replace("\\t", "\t"));
@@ -81,6 +82,7 @@ public static class TrainCommand
             Add("per_device_train_batch_size", parse.GetValue(batchSize));
             Add("learning_rate", parse.GetValue(learningRate));
             Add("seed", parse.GetValue(seed));
+            Add("lora", parse.GetValue(lora));
             if (parse.GetValue(noShuffle)) overrides.Add("shuffle=false");
             overrides.AddRange(parse.GetValue(set) ?? []);
 
@@ -89,8 +91,9 @@ public static class TrainCommand
             Runtime.TorchRuntime.Initialize();
             if (demo) options.Model = DemoModel(options);
             if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
-            using var pretrained = PretrainedT5.Load(options.Model);
+            using var pretrained = PretrainedT5.Load(HubPaths.Model(options.Model));
             var run = new TrainingRun(options, pretrained);
+            if (run.Lora is { } adapter) Console.Error.WriteLine(adapter.CountParameters().ToString());
             if (parse.GetValue(dryRun))
             {
                 Console.Write(DryRunReport.Create(run, options, pretrained.Model));

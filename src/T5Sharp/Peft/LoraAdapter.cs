@@ -51,6 +51,21 @@ public static class LoraAdapter
     }
 
     /// <summary>
+    /// Loads a saved adapter's weights into adapter <paramref name="adapterName"/> already injected in
+    /// <paramref name="lora"/> (resuming LoRA training from a checkpoint). Same checks as <see cref="Load"/>.
+    /// </summary>
+    public static void LoadWeights(LoraModel lora, string adapterDir, string adapterName = "default")
+    {
+        if (!Directory.Exists(adapterDir)) throw new CheckpointException($"{adapterDir}: adapter folder not found");
+        if (!lora.Configs.ContainsKey(adapterName))
+            throw new PeftException($"no adapter named '{adapterName}' to load into (loaded: {string.Join(", ", lora.Configs.Keys)})");
+        string weightsPath = FindWeights(adapterDir);
+        var tensors = CheckpointReader.ReadFile(weightsPath);
+        try { CopyIntoAdapter(lora, adapterName, tensors, weightsPath); }
+        finally { foreach (var t in tensors.Values) t.Dispose(); }
+    }
+
+    /// <summary>
     /// peft's save_pretrained for one adapter: its LoRA tensors (and modules_to_save) under peft's keys, the config with
     /// inference_mode true, and a model card naming <paramref name="baseModelNameOrPath"/> (else the config's). Atomic per file.
     /// </summary>

@@ -43,6 +43,8 @@ public sealed class RunOptions
     /// <summary>Stop after this many evaluations without improving metric_for_best_model by more than the threshold.</summary>
     [JsonPropertyName("early_stopping_patience")] public int? EarlyStoppingPatience { get; set; }
     [JsonPropertyName("early_stopping_threshold")] public double EarlyStoppingThreshold { get; set; }
+    /// <summary>LoRA instead of full fine-tuning, as `r=32,alpha=32,dropout=0.05,targets=q,v` (peft's LoraConfig fields).</summary>
+    [JsonPropertyName("lora")] public string? Lora { get; set; }
     /// <summary>Split predictions and references into sentences for rougeLsum (as HF's summarization scripts do with nltk).</summary>
     [JsonPropertyName("rouge_split_sentences")] public bool RougeSplitSentences { get; set; } = true;
 

@@ -34,6 +34,8 @@ public sealed class Seq2SeqTrainer
     /// <summary>Created by <see cref="Train"/> once the number of steps is known.</summary>
     public LearningRateScheduler? Scheduler { get; private set; }
     public TrainerState State { get; private set; } = new();
+    /// <summary>What checkpoints store of the model (null: the whole model folder); LoRA runs store the adapter.</summary>
+    public ICheckpointWeights? CheckpointWeights { get; set; }
 
     /// <summary>
     /// Trains over <paramref name="microBatches"/> (one epoch, replayed each epoch). With
@@ -73,7 +75,7 @@ public sealed class Seq2SeqTrainer
         _progress = new TrainingProgress();
         if (resumeFromCheckpoint is not null)
         {
-            var (saved, progress) = TrainerCheckpoint.Load(resumeFromCheckpoint, _model, Optimizer);
+            var (saved, progress) = TrainerCheckpoint.Load(resumeFromCheckpoint, _model, Optimizer, CheckpointWeights);
             State.GlobalStep = saved.GlobalStep;
             State.Epoch = saved.Epoch;
             State.LogHistory = saved.LogHistory;
@@ -120,7 +122,8 @@ public sealed class Seq2SeqTrainer
     {
         if (Scheduler is null) throw new TrainingException("SaveCheckpoint: training has not started");
         _progress.SchedulerStepCount = Scheduler.StepCount;
-        TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer, State, _progress, generationConfigJson, tokenizerSourceDir);
+        TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer, State, _progress, generationConfigJson, tokenizerSourceDir,
+            CheckpointWeights);
     }
 
     /// <summary>Forward + backward of one micro-batch; returns its loss (before dividing by the accumulation steps).</summary>

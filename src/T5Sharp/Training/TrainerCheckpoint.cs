@@ -19,12 +19,14 @@ public static class TrainerCheckpoint
     public const string ArgumentsFile = "training_args.json";
     const string CpuRngKey = "cpu";
 
+    /// <param name="weights">What to store of the model; by default a complete model folder (generation config,
+    /// tokenizer files) so that a checkpoint loads in transformers as is.</param>
     public static void Save(string dir, T5ForConditionalGeneration model, TrainingArguments args, ITrainingOptimizer optimizer,
-        TrainerState state, TrainingProgress progress, string? generationConfigJson = null, string? tokenizerSourceDir = null)
+        TrainerState state, TrainingProgress progress, string? generationConfigJson = null, string? tokenizerSourceDir = null,
+        ICheckpointWeights? weights = null)
     {
         Directory.CreateDirectory(dir);
-        // a complete model folder (generation config, tokenizer files) so that a checkpoint loads in transformers as is
-        ModelFolder.Save(dir, model.Config, model.state_dict(), generationConfigJson, tokenizerSourceDir);
+        (weights ?? new FullModelWeights(model, generationConfigJson, tokenizerSourceDir)).Save(dir);
         var optimizerState = optimizer.StateDict();
         try
         {
@@ -44,15 +46,13 @@ public static class TrainerCheckpoint
 
     /// <summary>Loads weights, optimizer state and RNG state in place; returns the saved trainer state and progress.</summary>
     public static (TrainerState State, TrainingProgress Progress) Load(string dir, T5ForConditionalGeneration model,
-        ITrainingOptimizer optimizer)
+        ITrainingOptimizer optimizer, ICheckpointWeights? weights = null)
     {
         if (!Directory.Exists(dir)) throw new TrainingException($"{dir}: checkpoint folder not found");
         var state = TrainerState.Load(Path.Combine(dir, TrainerState.FileName));
         var progress = TrainingProgress.Load(Path.Combine(dir, TrainingProgress.FileName));
 
-        var weights = CheckpointReader.ReadStateDict(dir);
-        try { model.LoadStateDict(weights, CheckpointReader.FindWeights(dir)); }
-        finally { foreach (var t in weights.Values) t.Dispose(); }
+        (weights ?? new FullModelWeights(model, null, null)).Load(dir);
 
         string optimizerPath = Path.Combine(dir, OptimizerFile);
         var optimizerState = ReadTensors(optimizerPath);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using T5Sharp.Checkpoints;
 using T5Sharp.Generation;
+using T5Sharp.Peft;
 
 namespace T5Sharp.Training;
 
@@ -12,7 +13,8 @@ namespace T5Sharp.Training;
 /// <c>run.json</c> (resolved options), <c>metrics.jsonl</c>, <c>checkpoint-N/</c> (complete HF model folders plus
 /// optimizer, scheduler and RNG state) and <c>final/</c> (the trained model, loadable by transformers).
 /// Cancelling saves a checkpoint at the next step boundary; a NaN/inf loss stops naming the step and the last good
-/// checkpoint. Progress goes to a callback; the library prints nothing.
+/// checkpoint. Progress goes to a callback; the library prints nothing. With a <c>lora</c> option only the injected
+/// adapter trains, and checkpoints and <c>final/</c> hold the adapter in peft's layout instead of the whole model.
 /// </summary>
 public sealed class TrainingRun
 {
@@ -27,9 +29,16 @@ public sealed class TrainingRun
         _options = options;
         _pretrained = pretrained;
         Data = RunData.Load(options, pretrained.Tokenizer);
+        if (options.Lora is { } spec) Lora = LoraModel.Create(pretrained.Model, LoraCliSpec.Parse(spec));
+        Weights = Lora is null
+            ? new FullModelWeights(pretrained.Model, pretrained.GenerationConfigJson, pretrained.Directory)
+            : new LoraAdapterWeights(Lora, options.Model);
     }
 
     public RunData Data { get; }
+    /// <summary>The adapter being trained (the `lora` option), or null for full fine-tuning.</summary>
+    public LoraModel? Lora { get; }
+    ICheckpointWeights Weights { get; }
     TrainingArguments Args => _options.Training;
     string OutputDir => Args.OutputDir;
 
@@ -52,7 +61,7 @@ public sealed class TrainingRun
         var evaluator = Data.Eval is null ? null : new TrainingEvaluator(Data.Eval,
             _pretrained.Tokenizer, Args, modelGeneration, _options.RougeSplitSentences, _options.PadToMultipleOf);
         var batches = new EpochBatches(Data.Train, Args.PerDeviceTrainBatchSize, _options.Shuffle, Args.Seed, _options.PadToMultipleOf);
-        var trainer = new Seq2SeqTrainer(model, Args);
+        var trainer = new Seq2SeqTrainer(model, Args) { CheckpointWeights = Weights };
         var (_, _, totalSteps) = Plan();
         var evaluations = new List<(long, TrainingEvaluation)>();
         var clock = Stopwatch.StartNew();
@@ -136,10 +145,11 @@ public sealed class TrainingRun
         }
         if (cancelled) return new RunResult(final, evaluations, null, true, false, lastCheckpoint);
         if (earlyStopped) trainer.LogTrainingSummary();
-        if (Args.LoadBestModelAtEnd && final.BestModelCheckpoint is { } best) LoadWeights(best);
+        if (Args.LoadBestModelAtEnd && final.BestModelCheckpoint is { } best) Weights.Load(best);
         MetricsLog.Write(Path.Combine(OutputDir, MetricsLog.FileName), final.LogHistory);
         string finalDir = Path.Combine(OutputDir, FinalDirName);
-        _pretrained.Save(finalDir);
+        if (Lora is null) _pretrained.Save(finalDir);
+        else Weights.Save(finalDir);
         final.Save(Path.Combine(finalDir, TrainerState.FileName));
         return new RunResult(final, evaluations, finalDir, false, earlyStopped, lastCheckpoint);
     }
@@ -169,12 +179,5 @@ public sealed class TrainingRun
         bool improved = best is null || (Better(value, best.Value) && Math.Abs(value - best.Value) > _options.EarlyStoppingThreshold);
         counter = improved ? 0 : counter + 1;
         return counter >= patience;
-    }
-
-    void LoadWeights(string checkpointDir)
-    {
-        var weights = CheckpointReader.ReadStateDict(checkpointDir);
-        try { _pretrained.Model.LoadStateDict(weights, CheckpointReader.FindWeights(checkpointDir)); }
-        finally { foreach (var t in weights.Values) t.Dispose(); }
     }
 }

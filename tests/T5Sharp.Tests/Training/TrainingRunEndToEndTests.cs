@@ -118,4 +118,43 @@ public class TrainingRunEndToEndTests
         Assert.Equal(want.Keys.Order(), got.Keys.Order());
         foreach (var (name, tensor) in want) Assert.True(tensor.equal(got[name]).all().item<bool>(), $"{name} differs after resume");
     }
+
+    [Fact]
+    public void LoraRunTrainsOnlyTheAdapterAndCheckpointsItInPeftLayoutAndResumesExactly()
+    {
+        using var temp = new TempDir();
+        string data = WriteData(temp);
+        string model = WriteModel(temp, 0.1);
+        string[] common = ["max_steps=40", "learning_rate=0.01", "seed=3", "save_strategy=steps", "save_steps=20",
+            "lora=r=8,alpha=16,targets=q,k,v,o,wi_0,wi_1,wo"];
+
+        using var pretrained = PretrainedT5.Load(model);
+        var baseWeights = pretrained.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        var run = new TrainingRun(Options(model, data, temp.File("lora"), common), pretrained);
+        Assert.NotNull(run.Lora);
+        var result = run.Run();
+
+        var losses = result.State.LogHistory.Where(e => e.Loss is not null).Select(e => e.Loss!.Value).ToList();
+        Assert.True(losses[^1] < 0.5 * losses[0], $"LoRA loss fell only from {losses[0]} to {losses[^1]}");
+        // the optimizer saw only the adapter: every base weight is bit for bit what it was
+        foreach (var (name, before) in baseWeights)
+            Assert.True(before.equal(pretrained.Model.state_dict()[name]).all().item<bool>(), $"base weight {name} moved");
+        // checkpoints and final/ hold the adapter in peft's layout, not the model
+        foreach (var dir in new[] { temp.File("lora/checkpoint-20"), result.FinalModelDir! })
+        {
+            Assert.True(File.Exists(Path.Combine(dir, "adapter_config.json")), dir);
+            Assert.True(File.Exists(Path.Combine(dir, "adapter_model.safetensors")), dir);
+            Assert.False(File.Exists(Path.Combine(dir, "model.safetensors")), dir);
+        }
+
+        // resuming from checkpoint-20 on a fresh copy of the base model ends exactly where the uninterrupted run did
+        using var again = PretrainedT5.Load(model);
+        var resumed = new TrainingRun(Options(model, data, temp.File("lora-resumed"), common), again)
+            .Run(resumeFromCheckpoint: temp.File("lora/checkpoint-20"));
+        Assert.Equal(result.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm)), resumed.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm)));
+        var want = SafeTensors.Load(Path.Combine(result.FinalModelDir!, "adapter_model.safetensors"));
+        var got = SafeTensors.Load(Path.Combine(resumed.FinalModelDir!, "adapter_model.safetensors"));
+        Assert.Equal(want.Keys.Order(), got.Keys.Order());
+        foreach (var (name, tensor) in want) Assert.True(tensor.equal(got[name]).all().item<bool>(), $"{name} differs after resume");
+    }
 }

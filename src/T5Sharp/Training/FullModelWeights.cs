@@ -1,0 +1,18 @@
+using T5Sharp.Checkpoints;
+using T5Sharp.Modeling;
+
+namespace T5Sharp.Training;
+
+/// <summary>Checkpoints hold a complete HF model folder (config, generation config, weights, tokenizer files).</summary>
+public sealed class FullModelWeights(T5ForConditionalGeneration model, string? generationConfigJson, string? tokenizerSourceDir)
+    : ICheckpointWeights
+{
+    public void Save(string dir) => ModelFolder.Save(dir, model.Config, model.state_dict(), generationConfigJson, tokenizerSourceDir);
+
+    public void Load(string dir)
+    {
+        var weights = CheckpointReader.ReadStateDict(dir);
+        try { model.LoadStateDict(weights, CheckpointReader.FindWeights(dir)); }
+        finally { foreach (var t in weights.Values) t.Dispose(); }
+    }
+}
