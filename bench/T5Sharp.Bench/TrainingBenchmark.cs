@@ -34,7 +34,7 @@ public static class TrainingBenchmark
         int batch = 8, source = isBase ? 512 : 256, target = isBase ? 128 : 64;
         var config = isBase ? FlanT5BaseShape() : T5Config.Load(BenchPaths.FlanT5SmallConfig);
 
-        // measured before the model exists, so its two 4 MiB matrices don't touch the base run's peak RSS
+        // measured before the model exists, so its 4 MiB matrices don't touch the base run's peak RSS
         double peak = MatmulPeak.Measure();
         using var model = RandomModel.Create(config, seed: 0);
         long parameterCount = model.parameters().Sum(p => p.numel());
@@ -111,7 +111,9 @@ public static class TrainingBenchmark
     static double PeakRssBytes()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmHWM:")) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024.0;
+            // "VmHWM:\t 3281000 kB": a tab after the colon and the number padded to 8 columns, so from 10 GB on no
+            // space separates them; split on any whitespace
+            if (line.StartsWith("VmHWM:")) return long.Parse(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1]) * 1024.0;
         return double.NaN;
     }
 }
