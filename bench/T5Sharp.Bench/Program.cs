@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Action<string[]>>
     ["rouge"] = RougeBenchmark.Run,
     ["generation"] = GenerationBenchmark.Run,
     ["lora"] = LoraBenchmark.Run,
+    ["training"] = TrainingBenchmark.Run,
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!benchmarks.TryGetValue(name, out var run))
