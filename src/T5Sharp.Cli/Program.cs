@@ -2,6 +2,8 @@ using System.CommandLine;
 using T5Sharp.Cli;
 using T5Sharp.Cli.Commands;
 
+// Before any tensor operation: threads, and flush-to-zero for denormals (see TorchRuntime).
+T5Sharp.Runtime.TorchRuntime.Initialize();
 var root = new RootCommand("T5Sharp: fine-tune, evaluate and serve T5 / FLAN-T5 checkpoints in Hugging Face format.");
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(InitCommand.Create());

@@ -1,16 +1,51 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace T5Sharp.Runtime;
 
-/// <summary>One place that prepares libtorch for this process: thread count and determinism settings.</summary>
+/// <summary>One place that prepares libtorch for this process: thread count and denormal handling.</summary>
 public static class TorchRuntime
 {
     static int _initialized;
 
-    /// <summary>Idempotent. Uses every core for intra-op parallelism (libtorch's default can be lower in containers).</summary>
+    /// <summary>
+    /// Idempotent. Uses every core for intra-op parallelism (libtorch's default can be lower in containers) and turns on
+    /// flush-to-zero for denormal floats. Call it before the first tensor operation: the setting is per thread, and
+    /// libtorch's worker threads take it from the thread that starts them.
+    /// </summary>
     public static void Initialize(int? threads = null)
     {
         if (Interlocked.Exchange(ref _initialized, 1) == 1 && threads is null) return;
+        FlushDenormals = TryFlushDenormals();
         torch.set_num_threads(threads ?? Environment.ProcessorCount);
     }
+
+    /// <summary>Whether flush-to-zero is on (x86 only; false where libtorch can't set it).</summary>
+    public static bool FlushDenormals { get; private set; }
+
+    // Why: the softmax of a 32k vocabulary produces probabilities far below 1e-38; their gradients are denormal floats,
+    // and x86 arithmetic on denormals is ~100× slower. Without this, lm_head's backward on a fresh model took 10 s of a
+    // 12 s training step at the flan-t5-small shape. Values below 1.2e-38 become 0, far under any tolerance that matters.
+    // PyTorch exposes the same switch as torch.set_flush_denormal; TorchSharp does not, so libtorch's own is called.
+    static bool TryFlushDenormals()
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            return false;
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU); // loads libtorch, so the symbols below resolve to the same copy
+            return SetFlushDenormal(GlobalContext(), true);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    static extern IntPtr GlobalContext();
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context16setFlushDenormalEb")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    static extern bool SetFlushDenormal(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool on);
 }
