@@ -25,7 +25,7 @@ public static class LoraCommand
         command.SetAction(parse =>
         {
             Runtime.TorchRuntime.Initialize();
-            using var pretrained = PretrainedT5.Load(parse.GetValue(model)!);
+            using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
             var lora = LoraAdapter.Load(pretrained.Model, parse.GetValue(adapter)!);
             int layers = lora.Layers.Count;
             lora.MergeAndUnload();
@@ -44,7 +44,7 @@ public static class LoraCommand
             { adapter, model };
         command.SetAction(parse =>
         {
-            Describe(parse.GetValue(adapter)!, parse.GetValue(model));
+            Describe(parse.GetValue(adapter)!, parse.GetValue(model) is { } m ? HubPaths.Model(m) : null);
             return 0;
         });
         return command;

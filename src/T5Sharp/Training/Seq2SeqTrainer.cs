@@ -84,8 +84,9 @@ public sealed class Seq2SeqTrainer
             _progress = progress;
             Scheduler.Restore(progress.SchedulerStepCount);
         }
-        long epochsDone = State.GlobalStep / updatesPerEpoch;
-        long microToSkip = State.GlobalStep % updatesPerEpoch * accumulation;
+        // checkpoints written by this version record the position; the arithmetic holds when epochs divide evenly
+        long epochsDone = _progress.NextEpoch ?? State.GlobalStep / updatesPerEpoch;
+        long microToSkip = _progress.NextMicroBatch ?? State.GlobalStep % updatesPerEpoch * accumulation;
 
         bool wasTraining = _model.training;
         _model.train();
@@ -105,6 +106,7 @@ public sealed class Seq2SeqTrainer
                     if ((i + 1) % accumulation != 0 && !lastOfShortEpoch) continue;
                     var report = OptimizerStep(parameters, microLosses, epoch + (double)(i + 1) / microPerEpoch);
                     microLosses.Clear();
+                    (_progress.NextEpoch, _progress.NextMicroBatch) = (epoch, i + 1); // before onStep, which may checkpoint
                     bool stopAsked = onStep?.Invoke(report) ?? false;
                     stop = stopAsked || State.GlobalStep >= maxSteps;
                 }

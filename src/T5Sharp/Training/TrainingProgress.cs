@@ -17,6 +17,13 @@ public sealed class TrainingProgress
     [JsonPropertyName("unlogged_loss")] public float UnloggedLoss { get; set; }
     [JsonPropertyName("total_logged_loss")] public double TotalLoggedLoss { get; set; }
     [JsonPropertyName("last_logged_step")] public long LastLoggedStep { get; set; }
+    /// <summary>
+    /// Where the next micro-batch comes from (epoch, index in the epoch). Stored rather than derived from the step count:
+    /// when an epoch's micro-batches don't divide by the accumulation steps, the left-over ones carry into the next
+    /// epoch's first step (as in transformers), so steps and epoch boundaries don't line up.
+    /// </summary>
+    [JsonPropertyName("next_epoch")] public long? NextEpoch { get; set; }
+    [JsonPropertyName("next_micro_batch")] public int? NextMicroBatch { get; set; }
 
     public void Save(string path) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));

@@ -17,27 +17,30 @@ namespace T5Sharp.Tests.Training;
 public class ResumeTests
 {
     [Theory]
-    [InlineData("adamw_torch")]
-    [InlineData("adafactor")]
-    public void ResumedRunEqualsUninterruptedRun(string optim)
+    [InlineData("adamw_torch", 1, 2, 4, 6)]
+    [InlineData("adafactor", 1, 2, 4, 6)]
+    // 3 micro-batches per epoch with accumulation 2: each epoch's left-over micro-batch carries into the next epoch's
+    // step, so steps don't line up with epochs; stopping at step 2 leaves one micro-batch of epoch 1 to run on resume
+    [InlineData("adamw_torch", 2, 4, 2, 4)]
+    public void ResumedRunEqualsUninterruptedRun(string optim, int accumulation, int epochs, int stopAt, int totalSteps)
     {
         var batches = SingleRowBatches();
         var args = new TrainingArguments
         {
-            Optim = optim, LearningRate = 1e-3, WeightDecay = 0.01, NumTrainEpochs = 2, PerDeviceTrainBatchSize = 1,
-            LrSchedulerType = "linear", WarmupSteps = 2, LoggingSteps = 1, Seed = 7,
+            Optim = optim, LearningRate = 1e-3, WeightDecay = 0.01, NumTrainEpochs = epochs, PerDeviceTrainBatchSize = 1,
+            GradientAccumulationSteps = accumulation, LrSchedulerType = "linear", WarmupSteps = 2, LoggingSteps = 1, Seed = 7,
         };
 
         using var full = DropoutModel();
         var fullReports = new List<StepReport>();
         var fullState = new Seq2SeqTrainer(full, args).Train(batches, onStep: r => { fullReports.Add(r); return false; });
-        Assert.Equal(6, fullReports.Count);
+        Assert.Equal(totalSteps, fullReports.Count);
 
         using var temp = new TempDir();
         using (var first = DropoutModel())
         {
             var trainer = new Seq2SeqTrainer(first, args);
-            trainer.Train(batches, onStep: r => r.GlobalStep == 4);
+            trainer.Train(batches, onStep: r => r.GlobalStep == stopAt);
             trainer.SaveCheckpoint(temp.Path);
         }
         foreach (var file in new[] { "model.safetensors", "config.json", TrainerCheckpoint.OptimizerFile, TrainerCheckpoint.RngStateFile,
@@ -49,10 +52,10 @@ public class ResumeTests
         var resumedState = new Seq2SeqTrainer(resumed, args)
             .Train(batches, resumeFromCheckpoint: temp.Path, onStep: r => { resumedReports.Add(r); return false; });
 
-        Assert.Equal([5L, 6L], resumedReports.Select(r => r.GlobalStep));
-        for (int i = 0; i < 2; i++)
+        Assert.Equal(fullReports.Skip(stopAt).Select(r => r.GlobalStep), resumedReports.Select(r => r.GlobalStep));
+        for (int i = 0; i < totalSteps - stopAt; i++)
         {
-            var want = fullReports[4 + i];
+            var want = fullReports[stopAt + i];
             var got = resumedReports[i];
             Assert.Equal(want.Loss, got.Loss);
             Assert.Equal(want.GradNorm, got.GradNorm);
