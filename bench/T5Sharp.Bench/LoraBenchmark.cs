@@ -19,8 +19,8 @@ public static class LoraBenchmark
     {
         int steps = args.Length > 0 ? int.Parse(args[0]) : 2, batch = args.Length > 1 ? int.Parse(args[1]) : 2;
         const int source = 128, target = 32;
-        var config = new T5Config { DModel = 768, DFf = 2048, NumLayers = 12, NumDecoderLayers = 12, NumHeads = 12, DKv = 64,
-            VocabSize = 32128, FeedForwardProj = "gated-gelu", TieWordEmbeddingsRaw = false, DropoutRate = 0.0 };
+        var config = TrainingBenchmark.FlanT5BaseShape();
+        config.DropoutRate = 0.0;
         var generator = new Generator(1);
         using var inputIds = randint(2, 32000, [batch, source], generator: generator);
         using var mask = ones(batch, source, ScalarType.Int64);
@@ -37,7 +37,7 @@ public static class LoraBenchmark
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        ResetPeakRss();
+        ProcessMemory.ResetPeak();
         using var model = RandomModel.Create(config, seed: 0);
         model.train();
         List<Parameter> parameters;
@@ -67,21 +67,8 @@ public static class LoraBenchmark
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++) Step();
         double seconds = watch.Elapsed.TotalSeconds / steps;
-        double peak = PeakRssMiB();
+        double peak = ProcessMemory.PeakRssBytes() / (1 << 20);
         Console.WriteLine($"{label,-18} {seconds,7:F2} s/step   peak RSS {peak,8:F0} MiB   {counts}");
         return (seconds, peak);
-    }
-
-    /// <summary>Writing 5 to /proc/self/clear_refs resets VmHWM (Linux), so each phase's peak is its own.</summary>
-    static void ResetPeakRss()
-    {
-        try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    static double PeakRssMiB()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmHWM:")) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
-        return double.NaN;
     }
 }

@@ -64,7 +64,7 @@ public static class TrainingBenchmark
             watch.Restart();
             return false;
         });
-        double peakRssBytes = PeakRssBytes();
+        double peakRssBytes = ProcessMemory.PeakRssBytes();
         peak = Math.Max(peak, MatmulPeak.Measure(seconds: 1.0)); // the machine may be quieter now: take the best
 
         var timed = stepSeconds.Skip(1).OrderBy(s => s).ToList(); // step 1 is the warm-up (AdamW state, allocator)
@@ -101,19 +101,9 @@ public static class TrainingBenchmark
     /// logits with their log-softmax and gradient) add a few GB, freed every step by the trainer's dispose scope, so
     /// the peak is reached on the first step and stays there. Dropout 0.1 as the real checkpoint (its masks count too).
     /// </summary>
-    static T5Config FlanT5BaseShape() => new()
+    public static T5Config FlanT5BaseShape() => new()
     {
         DModel = 768, DFf = 2048, DKv = 64, NumHeads = 12, NumLayers = 12, NumDecoderLayers = 12, VocabSize = 32128,
         FeedForwardProj = "gated-gelu", TieWordEmbeddingsRaw = false, DropoutRate = 0.1,
     };
-
-    /// <summary>The process's peak resident set (VmHWM in /proc/self/status, Linux), in bytes.</summary>
-    static double PeakRssBytes()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            // "VmHWM:\t 3281000 kB": a tab after the colon and the number padded to 8 columns, so from 10 GB on no
-            // space separates them; split on any whitespace
-            if (line.StartsWith("VmHWM:")) return long.Parse(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1]) * 1024.0;
-        return double.NaN;
-    }
 }
