@@ -76,7 +76,7 @@ public static class EvaluateCommand
 
     /// <summary>The --template prompt, with the escapes a shell can't type (\n, \t) turned into the characters.</summary>
     internal static PromptTemplate? Template(ParseResult parse, Option<string?> option) =>
-        parse.GetValue(option) is { } text ? new PromptTemplate(text.Replace("\\n", "\n").Replace("\\t", "\t")) : null;
+        parse.GetValue(option) is { } text ? new PromptTemplate(InputTexts.Unescape(text)) : null;
 
     internal static Option<string> MetricsOption() => new("--metrics")
         { Description = "Comma list of metrics: rouge, rouge1, rouge2, rougeL, rougeLsum, bleu, chrf.", DefaultValueFactory = _ => "rouge,bleu,chrf" };

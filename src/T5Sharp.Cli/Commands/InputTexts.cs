@@ -28,6 +28,9 @@ public static class InputTexts
         return inputs;
     }
 
+    /// <summary>A template as typed on a shell: the escapes \n and \t stand for a newline and a tab.</summary>
+    public static string Unescape(string typed) => typed.Replace("\\n", "\n").Replace("\\t", "\t");
+
     /// <summary>A prompt for one text (an interactive message, say): the template with {text} filled, or the text.</summary>
     public static string Prompt(PromptTemplate? template, string text, IReadOnlyDictionary<string, string?> fields, RecordLocation location)
     {

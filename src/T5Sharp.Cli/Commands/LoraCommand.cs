@@ -72,9 +72,7 @@ public static class LoraCommand
             Runtime.TorchRuntime.Initialize();
             // weights only: the report needs no tokenizer
             using var baseModel = new Modeling.T5ForConditionalGeneration(Modeling.T5Config.Load(Path.Combine(modelDir, ModelFolder.ConfigFile)));
-            var stateDict = CheckpointReader.ReadStateDict(modelDir);
-            baseModel.LoadStateDict(stateDict, CheckpointReader.FindWeights(modelDir));
-            foreach (var t in stateDict.Values) t.Dispose();
+            PretrainedT5.LoadWeights(baseModel, modelDir);
             var lora = LoraAdapter.Load(baseModel, dir, trainable: true);
             Console.WriteLine(lora.CountParameters().ToString());
         }

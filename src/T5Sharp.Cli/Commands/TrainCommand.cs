@@ -75,7 +75,7 @@ public static class TrainCommand
             Add("eval_data", parse.GetValue(evalData) is { } e ? HubPaths.Data(e, "validation") : null);
             Add("source_field", parse.GetValue(sourceField));
             Add("target_field", parse.GetValue(targetField));
-            Add("template", parse.GetValue(template)?.Replace("\\n", "\n").Replace("\\t", "\t"));
+            Add("template", parse.GetValue(template) is { } t ? InputTexts.Unescape(t) : null);
             Add("output_dir", parse.GetValue(output));
             Add("num_train_epochs", parse.GetValue(epochs));
             Add("max_steps", parse.GetValue(maxSteps));

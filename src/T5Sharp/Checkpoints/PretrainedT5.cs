@@ -34,24 +34,27 @@ public sealed class PretrainedT5 : IDisposable
         var config = T5Config.Load(Path.Combine(directory, ModelFolder.ConfigFile));
         var tokenizer = T5Tokenizer.FromFolder(directory);
         var model = new T5ForConditionalGeneration(config);
-        var stateDict = CheckpointReader.ReadStateDict(directory);
         try
         {
-            model.LoadStateDict(stateDict, CheckpointReader.FindWeights(directory));
+            LoadWeights(model, directory);
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        finally
-        {
-            foreach (var t in stateDict.Values) t.Dispose();
-        }
         model.eval();
         string generationPath = Path.Combine(directory, ModelFolder.GenerationConfigFile);
         string? generation = File.Exists(generationPath) ? File.ReadAllText(generationPath) : null;
         return new PretrainedT5(directory, config, model, tokenizer, generation);
+    }
+
+    /// <summary>Copies a folder's (or file's) weights into <paramref name="model"/>: safetensors, sharded or .bin, converted to float32.</summary>
+    public static void LoadWeights(T5ForConditionalGeneration model, string folderOrFile)
+    {
+        var stateDict = CheckpointReader.ReadStateDict(folderOrFile);
+        try { model.LoadStateDict(stateDict, CheckpointReader.FindWeights(folderOrFile)); }
+        finally { foreach (var t in stateDict.Values) t.Dispose(); }
     }
 
     /// <summary>Writes this model as a complete HF folder (config, generation config, weights, tokenizer files).</summary>

@@ -9,10 +9,5 @@ public sealed class FullModelWeights(T5ForConditionalGeneration model, string? g
 {
     public void Save(string dir) => ModelFolder.Save(dir, model.Config, model.state_dict(), generationConfigJson, tokenizerSourceDir);
 
-    public void Load(string dir)
-    {
-        var weights = CheckpointReader.ReadStateDict(dir);
-        try { model.LoadStateDict(weights, CheckpointReader.FindWeights(dir)); }
-        finally { foreach (var t in weights.Values) t.Dispose(); }
-    }
+    public void Load(string dir) => PretrainedT5.LoadWeights(model, dir);
 }
