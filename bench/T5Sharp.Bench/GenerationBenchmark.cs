@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using T5Sharp.Generation;
 using T5Sharp.Modeling;
-using T5Sharp.Runtime;
 using static TorchSharp.torch;
 
 namespace T5Sharp.Bench;
@@ -18,8 +17,7 @@ public static class GenerationBenchmark
 
     public static void Run(string[] args)
     {
-        TorchRuntime.Initialize();
-        string configPath = args.Length > 0 ? args[0] : Path.Combine(FindShared(), "models", "t5-tokenizer", "config.json");
+        string configPath = args.Length > 0 ? args[0] : BenchPaths.FlanT5SmallConfig;
         using var model = RandomModel.Create(T5Config.Load(configPath), seed: 7);
         Console.WriteLine($"model: {configPath} (random init), threads {get_num_threads()}, matmul peak {MatmulPeak.Measure(1024, 1.0):F0} GFLOP/s");
         var forced = new GenerationConfig { MaxNewTokens = NewTokens, MinNewTokens = NewTokens };
@@ -72,13 +70,5 @@ public static class GenerationBenchmark
             _last = now;
         }
         public void End() { }
-    }
-
-    static string FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "T5Sharp.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-        throw new InvalidOperationException("T5Sharp.slnx not found above " + AppContext.BaseDirectory);
     }
 }

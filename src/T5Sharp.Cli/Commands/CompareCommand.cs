@@ -82,7 +82,6 @@ public static partial class CompareCommand
     static EvaluationResult Generate(ParseResult parse, EvaluateCommand.GenerationOptions generation, SystemSpec spec,
         EvaluationSet set, EvaluatorOptions options)
     {
-        Runtime.TorchRuntime.Initialize();
         // One model in memory at a time: each is loaded, run and released before the next.
         using var pretrained = PretrainedT5.Load(HubPaths.Model(spec.Path));
         return Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, spec.Name), options);

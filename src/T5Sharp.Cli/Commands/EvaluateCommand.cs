@@ -52,7 +52,6 @@ public static class EvaluateCommand
                 string dataPath = parse.GetValue(data) ?? throw new ArgumentException("--data FILE is required with --model");
                 var set = EvaluationSet.Read(HubPaths.Data(dataPath, "test"), parse.GetValue(sourceField)!, ReferenceFields(parse.GetValue(referenceField)!),
                     parse.GetValue(limit), Template(parse, template));
-                Runtime.TorchRuntime.Initialize();
                 using var pretrained = PretrainedT5.Load(HubPaths.Model(modelDir));
                 AdapterOption.Apply(parse, adapter, pretrained);
                 result = Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, "evaluate"), options);

@@ -35,7 +35,6 @@ public static class GenerateCommand
             var promptTemplate = EvaluateCommand.Template(parse, template);
             bool chat = parse.GetValue(interactive);
             var inputs = chat ? [] : InputTexts.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field), promptTemplate);
-            Runtime.TorchRuntime.Initialize();
             using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
             AdapterOption.Apply(parse, adapter, pretrained);
             var (config, prefix) = generation.Build(parse, pretrained);

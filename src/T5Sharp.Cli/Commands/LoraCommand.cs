@@ -24,7 +24,6 @@ public static class LoraCommand
             { model, adapter, output };
         command.SetAction(parse =>
         {
-            Runtime.TorchRuntime.Initialize();
             using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
             var lora = LoraAdapter.Load(pretrained.Model, parse.GetValue(adapter)!);
             int layers = lora.Layers.Count;
@@ -69,7 +68,6 @@ public static class LoraCommand
         Console.WriteLine($"tensors         {tensors.Count}, {tensors.Sum(t => t.Numel):N0} parameters");
         if (modelDir is not null)
         {
-            Runtime.TorchRuntime.Initialize();
             // weights only: the report needs no tokenizer
             using var baseModel = new Modeling.T5ForConditionalGeneration(Modeling.T5Config.Load(Path.Combine(modelDir, ModelFolder.ConfigFile)));
             PretrainedT5.LoadWeights(baseModel, modelDir);

@@ -28,7 +28,6 @@ public static class ScoreCommand
             string source = parse.GetValue(sourceField)!, target = parse.GetValue(targetField)!;
             var rows = RecordReader.Read(path).Select(r => new[] { r.Get(source), r.Get(target) }).ToList();
             if (rows.Count == 0) throw new DataException($"{path}: no records");
-            Runtime.TorchRuntime.Initialize();
             using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
             AdapterOption.Apply(parse, adapter, pretrained);
             var scores = SequenceScorer.Score(pretrained, rows.Select(r => r[0]).ToList(), rows.Select(r => r[1]).ToList(),

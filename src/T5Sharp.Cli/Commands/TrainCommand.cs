@@ -88,7 +88,6 @@ public static class TrainCommand
 
             string? configPath = parse.GetValue(config);
             var options = configPath is null ? RunOptions.Parse(null, "command line", overrides) : RunOptions.Load(configPath, overrides);
-            Runtime.TorchRuntime.Initialize();
             if (demo) options.Model = DemoModel(options);
             if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
             using var pretrained = PretrainedT5.Load(HubPaths.Model(options.Model));
