@@ -21,9 +21,7 @@ public static class ModelFixtures
         TorchRuntime.Initialize();
         var config = T5Config.Load(Path.Combine(dir, "config.json"));
         var model = new T5ForConditionalGeneration(config);
-        var stateDict = CheckpointReader.ReadStateDict(dir);
-        model.LoadStateDict(stateDict, CheckpointReader.FindWeights(dir));
-        foreach (var t in stateDict.Values) t.Dispose();
+        PretrainedT5.LoadWeights(model, dir);
         model.eval();
         return model;
     }
