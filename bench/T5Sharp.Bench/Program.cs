@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Action<string[]>>
     ["generation"] = GenerationBenchmark.Run,
     ["lora"] = LoraBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
+    ["training-phases"] = TrainingPhasesBenchmark.Run,
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!benchmarks.TryGetValue(name, out var run))
