@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -98,19 +99,21 @@ public sealed class T5Attention : nn.Module, IProjectionHost
     /// <summary>softmax(q·kᵀ + bias)·v over [B, heads, T, d_kv]: T5 does not scale the scores by 1/√d_kv.</summary>
     Tensor Attend(Tensor query, Tensor keys, Tensor values, Tensor? positionBias)
     {
-        if (query.dtype == ScalarType.Float32)
+        bool dropWeights = training && _dropout > 0;
+        if (query.dtype == ScalarType.Float32 && !dropWeights)
         {
             // libtorch's fused attention (one pass, no [T, S] score tensors kept around) is ~1.5× faster on CPU than the
             // three separate ops. It always divides by √d_kv, so the query is multiplied by √d_kv first (exact when
-            // d_kv is a power of two, as in every released T5). Dropout on the weights is the same as HF's.
-            return nn.functional.scaled_dot_product_attention(query * Math.Sqrt(_dKv), keys, values, positionBias,
-                training ? _dropout : 0.0, false);
+            // d_kv is a power of two, as in every released T5).
+            return nn.functional.scaled_dot_product_attention(query * Math.Sqrt(_dKv), keys, values, positionBias, 0.0, false);
         }
-        // Lower precision: exactly HF's order of operations, with the softmax in float32.
+        // Dropout on the weights, or lower precision: HF's order of operations, softmax in float32. (With dropout,
+        // libtorch's fused attention falls back to this same math plus a serial bernoulli_ mask and extra passes.)
         var scores = matmul(query, keys.transpose(2, 3));
-        if (positionBias is not null) scores = scores.add_(positionBias);
-        var weights = nn.functional.softmax(scores.to(ScalarType.Float32), -1).to(scores.dtype);
-        weights = T5Dropout.Apply(weights, _dropout, training);
+        if (positionBias is not null) scores = scores.add_(positionBias); // matmul's backward doesn't need its output
+        var weights = scores.dtype == ScalarType.Float32 ? nn.functional.softmax(scores, -1)
+            : nn.functional.softmax(scores.to(ScalarType.Float32), -1).to(scores.dtype);
+        weights = InvertedDropout.Apply(weights, _dropout, training);
         return matmul(weights, values);
     }
 }

@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -44,7 +45,7 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>, IProjectionHost
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = T5Dropout.Apply(_act(wi.forward(x)), _dropout, training);
+        var h = InvertedDropout.Apply(_act(wi.forward(x)), _dropout, training);
         return wo.forward(h).MoveToOuterDisposeScope();
     }
 }

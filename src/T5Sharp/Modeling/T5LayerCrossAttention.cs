@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,6 +29,6 @@ public sealed class T5LayerCrossAttention : nn.Module
     {
         using var scope = NewDisposeScope();
         var attended = EncDecAttention.Forward(layer_norm.forward(hidden), memory, keyValues, encoderMask);
-        return (hidden + T5Dropout.Apply(attended, _dropout, training)).MoveToOuterDisposeScope();
+        return InvertedDropout.AddTo(hidden, attended, _dropout, training).MoveToOuterDisposeScope();
     }
 }

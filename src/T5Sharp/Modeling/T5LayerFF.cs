@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,6 @@ public sealed class T5LayerFF : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var transformed = DenseReluDense.forward(layer_norm.forward(hidden));
-        return (hidden + T5Dropout.Apply(transformed, _dropout, training)).MoveToOuterDisposeScope();
+        return InvertedDropout.AddTo(hidden, transformed, _dropout, training).MoveToOuterDisposeScope();
     }
 }

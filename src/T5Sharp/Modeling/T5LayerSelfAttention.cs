@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,6 +35,6 @@ public sealed class T5LayerSelfAttention : nn.Module
             keyValues = cache.AppendSelf(layerIndex, newKeys, newValues);
         }
         var attended = SelfAttention.Forward(normed, null, keyValues, positionBias);
-        return (hidden + T5Dropout.Apply(attended, _dropout, training)).MoveToOuterDisposeScope();
+        return InvertedDropout.AddTo(hidden, attended, _dropout, training).MoveToOuterDisposeScope();
     }
 }

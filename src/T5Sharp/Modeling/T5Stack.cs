@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -44,7 +45,7 @@ public sealed class T5Stack : nn.Module
         using var scope = NewDisposeScope();
         long length = embeds.shape[1];
         long past = cache?.Length ?? 0;
-        var hidden = T5Dropout.Apply(embeds, _dropout, training);
+        var hidden = InvertedDropout.Apply(embeds, _dropout, training);
         Tensor? bias = null;
         if (block.Count > 0)
         {
@@ -61,7 +62,7 @@ public sealed class T5Stack : nn.Module
             hidden = block[i].Forward(hidden, bias!, memory, encoderMask, cache, i);
         }
         cache?.Advance(length);
-        hidden = T5Dropout.Apply(final_layer_norm.forward(hidden), _dropout, training);
+        hidden = InvertedDropout.Apply(final_layer_norm.forward(hidden), _dropout, training);
         hiddenStates?.Add(hidden.alias().DetachFromDisposeScope());
         return hidden.MoveToOuterDisposeScope();
     }

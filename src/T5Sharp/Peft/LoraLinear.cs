@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -96,7 +97,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             foreach (var adapter in _active)
             {
                 if (!_scaling.ContainsKey(adapter)) continue; // like peft: layers the adapter doesn't target
-                var h = _dropout[adapter] > 0 && training ? nn.functional.dropout(x, _dropout[adapter], true) : x;
+                var h = InvertedDropout.Apply(x, _dropout[adapter], training);
                 result = result + lora_B[adapter].forward(lora_A[adapter].forward(h)) * _scaling[adapter];
             }
         return result.MoveToOuterDisposeScope();

@@ -1,0 +1,29 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Runtime;
+
+/// <summary>
+/// The element memory of a CPU tensor, for the few kernels libtorch's CPU build lacks or runs serially (counter-based
+/// dropout masks, a one-pass fused AdamW). Only dense, contiguous, float32 CPU tensors qualify.
+/// </summary>
+public static unsafe class TensorMemory
+{
+    /// <summary>Whether <see cref="Floats"/> accepts the tensor.</summary>
+    public static bool IsDenseFloat32(Tensor t) =>
+        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
+
+    /// <summary>A pointer to the first element (storage offset applied). The tensor must outlive every use of it.</summary>
+    public static float* Floats(Tensor t, string what)
+    {
+        if (!IsDenseFloat32(t))
+            throw new ArgumentException($"{what}: expected a contiguous float32 CPU tensor, found {t.dtype} on {t.device} " +
+                                        $"(contiguous: {t.is_contiguous()})");
+        return (float*)THSTensor_data(t.Handle);
+    }
+
+    // TorchSharp's own binding of at::Tensor::data_ptr(), which it keeps internal.
+    [DllImport("LibTorchSharp")]
+    static extern IntPtr THSTensor_data(IntPtr tensor);
+}
