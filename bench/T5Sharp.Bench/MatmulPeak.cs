@@ -4,7 +4,11 @@ using static TorchSharp.torch;
 
 namespace T5Sharp.Bench;
 
-/// <summary>The machine's fp32 matmul throughput, measured with the same engine in the same run: the denominator of every ratio.</summary>
+/// <summary>
+/// The machine's fp32 matmul throughput, measured with the same engine in the same run: the denominator of every ratio.
+/// On a shared VM it drifts (here 200–310 GFLOP/s in waves of tens of seconds), so benchmarks that time several
+/// seconds of work take a short measurement before and after each timed piece (<see cref="Around"/>).
+/// </summary>
 public static class MatmulPeak
 {
     /// <summary>Best-of GFLOP/s of an n×n by n×n matmul over a time budget.</summary>
@@ -23,5 +27,18 @@ public static class MatmulPeak
             best = Math.Max(best, 4 * flops / sw.Elapsed.TotalSeconds / 1e9);
         }
         return best;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> between two short peak measurements; returns its seconds and the mean of the two
+    /// peaks (GFLOP/s), so a ratio compares the work with the machine's speed at that moment.
+    /// </summary>
+    public static (double Seconds, double Peak) Around(Action work, double window = 0.25)
+    {
+        double before = Measure(seconds: window);
+        var watch = Stopwatch.StartNew();
+        work();
+        double seconds = watch.Elapsed.TotalSeconds;
+        return (seconds, (before + Measure(seconds: window)) / 2);
     }
 }
