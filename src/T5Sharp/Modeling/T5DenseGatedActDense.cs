@@ -1,4 +1,4 @@
-using T5Sharp.Runtime;
+using T5Sharp.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -49,10 +49,9 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IProjectio
         using var scope = NewDisposeScope();
         var gate = _act(wi_0.forward(x));
         var linear = wi_1.forward(x);
-        // In place on the activation's fresh output saves a buffer, but autograd needs the operands kept intact;
-        // the product itself is saved by nothing, so dropout may scale it in place.
+        // In place on the activation's fresh output saves a buffer, but autograd needs the operands kept intact.
         var h = is_grad_enabled() ? gate * linear : gate.mul_(linear);
-        h = InvertedDropout.ApplyInPlace(h, _dropout, training);
+        h = InvertedDropout.Apply(h, _dropout, training);
         return wo.forward(h).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,4 @@
-using T5Sharp.Runtime;
+using T5Sharp.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 

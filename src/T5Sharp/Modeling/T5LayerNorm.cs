@@ -1,3 +1,4 @@
+using T5Sharp.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,6 +24,7 @@ public sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        if (RmsNorm.Supports(x, weight)) return RmsNorm.Apply(x, weight, _eps);
         using var scope = NewDisposeScope();
         var x32 = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
         var variance = x32.pow(2).mean([-1L], keepdim: true);

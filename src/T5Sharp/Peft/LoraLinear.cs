@@ -1,4 +1,4 @@
-using T5Sharp.Runtime;
+using T5Sharp.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

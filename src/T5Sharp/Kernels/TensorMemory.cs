@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace T5Sharp.Runtime;
+namespace T5Sharp.Kernels;
 
 /// <summary>
 /// The element memory of a CPU tensor, for the few kernels libtorch's CPU build lacks or runs serially (counter-based

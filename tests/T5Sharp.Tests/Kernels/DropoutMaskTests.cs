@@ -1,9 +1,9 @@
-using T5Sharp.Runtime;
+using T5Sharp.Kernels;
 using T5Sharp.Tests.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace T5Sharp.Tests.Runtime;
+namespace T5Sharp.Tests.Kernels;
 
 /// <summary>
 /// The counter-based dropout masks: the right keep rate and scale, the vector and parallel fill equal to the scalar
@@ -20,7 +20,7 @@ public class DropoutMaskTests
     {
         manual_seed(3);
         using var like = empty(4_000_003); // several parallel chunks and a ragged tail
-        using var mask = DropoutMask.Create(like, p);
+        using var mask = DropoutMask.Create(like, DropoutKey.Draw(p));
         float scale = (float)(1 / (1 - p));
         using var kept = mask.eq(scale);
         Assert.True(kept.logical_or(mask.eq(0)).all().item<bool>(), "every element is 0 or 1/(1-p)");
@@ -37,11 +37,11 @@ public class DropoutMaskTests
     public unsafe void VectorAndParallelFillEqualTheScalarHashAtEveryElement()
     {
         const uint k0 = 0x12345678, k1 = 0x9abcdef0;
-        uint threshold = DropoutMask.Threshold(0.3);
+        uint threshold = DropoutKey.ThresholdFor(0.3);
         foreach (long count in new long[] { 5, 8, 13, 1 << 18, (1 << 19) + 7 })
         {
             var mask = new float[count];
-            fixed (float* m = mask) DropoutMask.Fill(m, count, k0, k1, threshold, 2f);
+            fixed (float* m = mask) DropoutMask.Run(m, null, null, count, new DropoutKey(k0, k1, threshold, 2f));
             for (long i = 0; i < count; i++)
                 Assert.Equal(DropoutMask.Hash((uint)i, k0, k1) >= threshold ? 2f : 0f, mask[i]);
         }
@@ -52,10 +52,10 @@ public class DropoutMaskTests
     {
         using var like = empty(100_000);
         manual_seed(42);
-        using var first = DropoutMask.Create(like, 0.1);
-        using var second = DropoutMask.Create(like, 0.1);
+        using var first = DropoutMask.Create(like, DropoutKey.Draw(0.1));
+        using var second = DropoutMask.Create(like, DropoutKey.Draw(0.1));
         manual_seed(42);
-        using var again = DropoutMask.Create(like, 0.1);
+        using var again = DropoutMask.Create(like, DropoutKey.Draw(0.1));
         Assert.True(first.eq(again).all().item<bool>(), "the same seed gives the same mask");
         Assert.False(first.eq(second).all().item<bool>(), "each mask draws a new key");
         // consecutive masks are unrelated: an element dropped in both with probability p²

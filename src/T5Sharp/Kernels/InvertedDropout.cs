@@ -1,0 +1,62 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.autograd;
+
+namespace T5Sharp.Kernels;
+
+/// <summary>
+/// Inverted dropout as torch.nn.functional.dropout computes it (zero with probability p, scale the rest by 1/(1 − p)),
+/// with masks from <see cref="DropoutMask"/>: one pass forward, one pass backward, no mask kept in between (libtorch
+/// writes a float mask, multiplies by it and keeps it for the backward). Costs nothing when it can't change anything
+/// (eval mode or rate 0); tensors the kernels don't take (other dtypes) go through libtorch's dropout.
+/// </summary>
+public static class InvertedDropout
+{
+    public static Tensor Apply(Tensor x, double rate, bool training)
+    {
+        if (!training || rate <= 0) return x;
+        if (!DropoutMask.Supports(x)) return nn.functional.dropout(x, rate, training: true);
+        return DropoutFunction.apply(x, null, DropoutKey.Draw(rate));
+    }
+
+    /// <summary>
+    /// <paramref name="residual"/> + dropout(<paramref name="x"/>) in one pass: the residual connection around every T5
+    /// sub-layer. The residual's gradient is the output's, passed through.
+    /// </summary>
+    public static Tensor AddTo(Tensor residual, Tensor x, double rate, bool training)
+    {
+        if (!training || rate <= 0) return residual + x;
+        if (!DropoutMask.Supports(x) || !DropoutMask.Supports(residual) || !residual.shape.SequenceEqual(x.shape))
+            return residual + nn.functional.dropout(x, rate, training: true);
+        return DropoutFunction.apply(x, residual, DropoutKey.Draw(rate));
+    }
+
+    /// <summary>y = residual + x·mask (residual optional) over contiguous float32 copies of the inputs; backward dx = dy·mask.</summary>
+    sealed class DropoutFunction : SingleTensorFunction<DropoutFunction>
+    {
+        public override string Name => "InvertedDropout";
+
+        public override unsafe Tensor forward(AutogradContext ctx, params object[] vars)
+        {
+            var x = ((Tensor)vars[0]).contiguous();
+            var residual = (vars[1] as Tensor)?.contiguous();
+            var key = (DropoutKey)vars[2];
+            ctx.save_data("key", key);
+            ctx.save_data("residual", residual is not null);
+            var y = empty_like(x);
+            DropoutMask.Run(TensorMemory.Floats(y, "dropout output"), TensorMemory.Floats(x, "dropout input"),
+                residual is null ? null : TensorMemory.Floats(residual, "residual"), y.numel(), key);
+            return y;
+        }
+
+        public override unsafe List<Tensor> backward(AutogradContext ctx, Tensor grad)
+        {
+            var key = (DropoutKey)ctx.get_data("key");
+            var dy = grad.contiguous();
+            var dx = empty_like(dy);
+            DropoutMask.Run(TensorMemory.Floats(dx, "dropout gradient"), TensorMemory.Floats(dy, "output gradient"), null, dx.numel(), key);
+            // the residual's gradient passes through; inputs that weren't tensors get none
+            return [dx, (bool)ctx.get_data("residual") ? grad : null!, null!];
+        }
+    }
+}
