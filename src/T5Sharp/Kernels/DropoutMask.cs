@@ -109,6 +109,15 @@ public static unsafe class DropoutMask
     /// <summary>The scalar definition of an element's hash (the vector loop computes the same, 8 at a time).</summary>
     internal static uint Hash(uint index, uint k0, uint k1) => Mix(Mix(index ^ k0) ^ k1);
 
+    /// <summary>Mask value of element <paramref name="index"/>: the key's scale or 0.</summary>
+    internal static float Value(uint index, in DropoutKey key) => Hash(index, key.K0, key.K1) >= key.Threshold ? key.Scale : 0f;
+
+    /// <summary>Mask values of the 8 elements at <paramref name="index"/>, for kernels that fuse dropout into other work.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Values(Vector256<uint> index, in DropoutKey key) =>
+        Vector256.GreaterThanOrEqual(Mix(Mix(index ^ Vector256.Create(key.K0)) ^ Vector256.Create(key.K1)),
+            Vector256.Create(key.Threshold)).AsSingle() & Vector256.Create(key.Scale);
+
     // Chris Wellons' "lowbias32": a bijective 32-bit integer hash with low avalanche bias. Two rounds with the key
     // mixed in between make masks for different keys unrelated.
     static uint Mix(uint x)

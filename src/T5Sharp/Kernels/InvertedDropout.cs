@@ -16,7 +16,8 @@ public static class InvertedDropout
     {
         if (!training || rate <= 0) return x;
         if (!DropoutMask.Supports(x)) return nn.functional.dropout(x, rate, training: true);
-        return DropoutFunction.apply(x, null, DropoutKey.Draw(rate));
+        var key = DropoutKey.Draw(rate);
+        return FunctionHandles.Apply(() => DropoutFunction.apply(x, null, key));
     }
 
     /// <summary>
@@ -28,7 +29,8 @@ public static class InvertedDropout
         if (!training || rate <= 0) return residual + x;
         if (!DropoutMask.Supports(x) || !DropoutMask.Supports(residual) || !residual.shape.SequenceEqual(x.shape))
             return residual + nn.functional.dropout(x, rate, training: true);
-        return DropoutFunction.apply(x, residual, DropoutKey.Draw(rate));
+        var key = DropoutKey.Draw(rate);
+        return FunctionHandles.Apply(() => DropoutFunction.apply(x, residual, key));
     }
 
     /// <summary>y = residual + x·mask (residual optional) over contiguous float32 copies of the inputs; backward dx = dy·mask.</summary>
@@ -38,12 +40,12 @@ public static class InvertedDropout
 
         public override unsafe Tensor forward(AutogradContext ctx, params object[] vars)
         {
-            var x = ((Tensor)vars[0]).contiguous();
-            var residual = (vars[1] as Tensor)?.contiguous();
+            var x = FunctionHandles.Forward(((Tensor)vars[0]).contiguous());
+            var residual = vars[1] is Tensor r ? FunctionHandles.Forward(r.contiguous()) : null;
             var key = (DropoutKey)vars[2];
             ctx.save_data("key", key);
             ctx.save_data("residual", residual is not null);
-            var y = empty_like(x);
+            var y = FunctionHandles.Forward(empty_like(x));
             DropoutMask.Run(TensorMemory.Floats(y, "dropout output"), TensorMemory.Floats(x, "dropout input"),
                 residual is null ? null : TensorMemory.Floats(residual, "residual"), y.numel(), key);
             return y;
@@ -51,12 +53,13 @@ public static class InvertedDropout
 
         public override unsafe List<Tensor> backward(AutogradContext ctx, Tensor grad)
         {
+            FunctionHandles.BeginBackward();
             var key = (DropoutKey)ctx.get_data("key");
             var dy = grad.contiguous();
             var dx = empty_like(dy);
             DropoutMask.Run(TensorMemory.Floats(dx, "dropout gradient"), TensorMemory.Floats(dy, "output gradient"), null, dx.numel(), key);
             // the residual's gradient passes through; inputs that weren't tensors get none
-            return [dx, (bool)ctx.get_data("residual") ? grad : null!, null!];
+            return FunctionHandles.Returned([dx, (bool)ctx.get_data("residual") ? grad : null!, null!], grad, dy);
         }
     }
 }

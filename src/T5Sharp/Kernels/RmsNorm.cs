@@ -21,7 +21,8 @@ public static class RmsNorm
 
     public static Tensor Apply(Tensor x, Tensor weight, double eps)
     {
-        if (is_grad_enabled() && (x.requires_grad || weight.requires_grad)) return RmsNormFunction.apply(x, weight, eps);
+        if (is_grad_enabled() && (x.requires_grad || weight.requires_grad))
+            return FunctionHandles.Apply(() => RmsNormFunction.apply(x, weight, eps));
         using var contiguous = x.contiguous();
         var y = Forward(contiguous, weight, (float)eps, out var rstd);
         rstd.Dispose();
@@ -45,15 +46,17 @@ public static class RmsNorm
 
         public override Tensor forward(AutogradContext ctx, params object[] vars)
         {
-            var x = ((Tensor)vars[0]).contiguous();
+            var x = FunctionHandles.Forward(((Tensor)vars[0]).contiguous());
             var weight = (Tensor)vars[1];
-            var y = Forward(x, weight, (float)(double)vars[2], out var rstd);
+            var y = FunctionHandles.Forward(Forward(x, weight, (float)(double)vars[2], out var rstd));
+            FunctionHandles.Forward(rstd);
             ctx.save_for_backward([x, weight, rstd]);
             return y;
         }
 
         public override unsafe List<Tensor> backward(AutogradContext ctx, Tensor grad)
         {
+            FunctionHandles.BeginBackward();
             var saved = ctx.get_saved_variables();
             Tensor x = saved[0], weight = saved[1], rstd = saved[2];
             var dy = grad.contiguous();
@@ -63,7 +66,7 @@ public static class RmsNorm
             RmsNormKernel.Backward(TensorMemory.Floats(dy, "norm output gradient"), TensorMemory.Floats(x, "norm input"),
                 TensorMemory.Floats(weight, "norm weight"), TensorMemory.Floats(rstd, "norm rstd"),
                 TensorMemory.Floats(dx, "norm input gradient"), TensorMemory.Floats(dw, "norm weight gradient"), rows, width);
-            return [dx, dw, null!];
+            return FunctionHandles.Returned([dx, dw, null!], [grad, dy, .. saved]);
         }
     }
 }

@@ -12,6 +12,7 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IProjectio
 {
     nn.Module<Tensor, Tensor> wi_0, wi_1, wo; // Linear, or a wrapper put in by SetProjection (LoRA)
     readonly Func<Tensor, Tensor> _act;
+    readonly bool _tanhGelu; // fused with the product and dropout (Kernels/GatedGelu) for float32
     readonly double _dropout;
 
     public T5DenseGatedActDense(T5Config config) : base(nameof(T5DenseGatedActDense))
@@ -20,6 +21,7 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IProjectio
         wi_1 = nn.Linear(config.DModel, config.DFf, hasBias: false);
         wo = nn.Linear(config.DFf, config.DModel, hasBias: false);
         _act = T5Activations.Get(config.DenseActFn);
+        _tanhGelu = config.DenseActFn is "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast";
         _dropout = config.DropoutRate;
         RegisterComponents();
     }
@@ -47,8 +49,11 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IProjectio
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var gate = _act(wi_0.forward(x));
+        var preactivation = wi_0.forward(x);
         var linear = wi_1.forward(x);
+        if (_tanhGelu && GatedGelu.Supports(preactivation, linear))
+            return wo.forward(GatedGelu.Apply(preactivation, linear, _dropout, training)).MoveToOuterDisposeScope();
+        var gate = _act(preactivation);
         // In place on the activation's fresh output saves a buffer, but autograd needs the operands kept intact.
         var h = is_grad_enabled() ? gate * linear : gate.mul_(linear);
         h = InvertedDropout.Apply(h, _dropout, training);

@@ -1,4 +1,5 @@
 using T5Sharp.Kernels;
+using T5Sharp.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,20 +33,12 @@ public class RmsNormTests
         using var actual = RmsNorm.Apply(xf, wf, 1e-6);
         actual.backward([dy]);
 
-        AssertClose(expected, actual, 2e-6, "output");
-        AssertClose(x64.grad!, xf.grad!, 2e-5, "input gradient");
-        AssertClose(w64.grad!, wf.grad!, 2e-5, "weight gradient");
+        TensorAssert.CloseRelativeToLargest(expected, actual, 2e-6, "output");
+        TensorAssert.CloseRelativeToLargest(x64.grad!, xf.grad!, 2e-5, "input gradient");
+        TensorAssert.CloseRelativeToLargest(w64.grad!, wf.grad!, 2e-5, "weight gradient");
 
         using var noGrad = no_grad();
         using var inference = RmsNorm.Apply(x, w, 1e-6);
-        AssertClose(expected, inference, 2e-6, "output without autograd");
-    }
-
-    static void AssertClose(Tensor expected, Tensor actual, double relative, string what)
-    {
-        using var e = expected.detach().to(ScalarType.Float64);
-        using var a = actual.detach().to(ScalarType.Float64);
-        double error = (e - a).abs().max().item<double>() / Math.Max(e.abs().max().item<double>(), 1e-12);
-        Assert.True(error <= relative, $"{what}: max error {error:E2} of the largest value (allowed {relative:E0})");
+        TensorAssert.CloseRelativeToLargest(expected, inference, 2e-6, "output without autograd");
     }
 }
