@@ -22,7 +22,6 @@ public static class ForwardBenchmark
         using var mask = ones(batch, source, ScalarType.Int64);
         using var labels = randint(2, 32000, [batch, target], generator: generator);
 
-        double peak = MatmulPeak.Measure();
         double flops = T5Flops.Forward(config, batch, source, target);
         using var noGrad = no_grad();
         void Pass()
@@ -34,29 +33,30 @@ public static class ForwardBenchmark
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         long rssBefore = Process.GetCurrentProcess().WorkingSet64;
         var times = new List<double>();
+        var ratios = new List<double>();
+        var peaks = new List<double>();
         for (int i = 0; i < iterations; i++)
         {
-            var sw = Stopwatch.StartNew();
-            Pass();
-            times.Add(sw.Elapsed.TotalSeconds);
+            var (seconds, peak) = MatmulPeak.Around(Pass);
+            times.Add(seconds);
+            peaks.Add(peak);
+            ratios.Add(flops / seconds / 1e9 / peak);
         }
         long liveAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         long rssAfter = Process.GetCurrentProcess().WorkingSet64;
         times.Sort();
+        ratios.Sort();
         double median = times[times.Count / 2], best = times[0];
-        // Best-of against best-of: the matmul peak is the best window too, so other load on the machine affects
-        // numerator and denominator alike.
         double gflops = flops / best / 1e9, medianGflops = flops / median / 1e9;
-        double peakAgain = MatmulPeak.Measure(seconds: 1.0); // the machine may be busier now than at the start: take the best
-        peak = Math.Max(peak, peakAgain);
 
         Console.WriteLine($"forward, flan-t5-small shape (d_model {config.DModel}, {config.NumLayers}+{config.DecoderLayers} layers), " +
                           $"batch {batch} x {source} source / {target} target, fp32, {get_num_threads()} threads");
         Console.WriteLine($"  model FLOPs per pass     {flops / 1e9:F1} GFLOP (matmuls only)");
         Console.WriteLine($"  median pass              {median * 1000:F0} ms over {iterations} passes (min {times[0] * 1000:F0}, max {times[^1] * 1000:F0})");
         Console.WriteLine($"  throughput               {gflops:F1} GFLOP/s best pass ({medianGflops:F1} GFLOP/s median)");
-        Console.WriteLine($"  matmul peak (1024^2)     {peak:F1} GFLOP/s, measured in this run");
-        Console.WriteLine($"  ratio                    {gflops / peak:P1} of matmul peak (target >= 60%)");
+        // each pass against the matmul throughput measured around it: this VM's speed drifts over tens of seconds
+        Console.WriteLine($"  matmul peak (1024^2)     {peaks.Min():F1}-{peaks.Max():F1} GFLOP/s, measured around each pass");
+        Console.WriteLine($"  ratio                    {ratios[ratios.Count / 2]:P1} of matmul peak, median pass ({ratios[^1]:P1} best) (target >= 60%)");
         Console.WriteLine($"  live tensors             {liveBefore} -> {liveAfter} across passes; RSS {rssBefore >> 20} -> {rssAfter >> 20} MiB");
     }
 }
