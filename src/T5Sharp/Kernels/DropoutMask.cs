@@ -45,6 +45,9 @@ public static unsafe class DropoutMask
     public static bool Supports(Tensor like) =>
         like.device_type == DeviceType.CPU && like.dtype == ScalarType.Float32 && like.numel() < (1L << 32);
 
+    /// <summary>Whether the kernels take two tensors they pair element by element: both supported, same shape.</summary>
+    public static bool Supports(Tensor a, Tensor b) => Supports(a) && Supports(b) && a.shape.SequenceEqual(b.shape);
+
     /// <summary>The mask itself as a tensor shaped like <paramref name="like"/>: 0 (dropped) or 1/(1 − p) (kept).</summary>
     public static Tensor Create(Tensor like, in DropoutKey key)
     {

@@ -14,9 +14,8 @@ namespace T5Sharp.Kernels;
 /// </summary>
 public static class GatedGelu
 {
-    public static bool Supports(Tensor a, Tensor b) =>
-        a.device_type == DeviceType.CPU && a.dtype == ScalarType.Float32 && b.dtype == ScalarType.Float32 &&
-        a.shape.SequenceEqual(b.shape) && a.numel() < (1L << 32);
+    /// <summary>Whether <see cref="Apply"/> takes these: the dropout kernels' tensors (it indexes their masks).</summary>
+    public static bool Supports(Tensor a, Tensor b) => DropoutMask.Supports(a, b);
 
     /// <summary>h = gelu_tanh(a)·b, then inverted dropout at <paramref name="rate"/> when training.</summary>
     public static unsafe Tensor Apply(Tensor a, Tensor b, double rate, bool training)

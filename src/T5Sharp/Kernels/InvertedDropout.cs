@@ -27,7 +27,7 @@ public static class InvertedDropout
     public static Tensor AddTo(Tensor residual, Tensor x, double rate, bool training)
     {
         if (!training || rate <= 0) return residual + x;
-        if (!DropoutMask.Supports(x) || !DropoutMask.Supports(residual) || !residual.shape.SequenceEqual(x.shape))
+        if (!DropoutMask.Supports(x, residual))
             return residual + nn.functional.dropout(x, rate, training: true);
         var key = DropoutKey.Draw(rate);
         return FunctionHandles.Apply(() => DropoutFunction.apply(x, residual, key));

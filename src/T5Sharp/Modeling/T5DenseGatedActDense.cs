@@ -21,7 +21,7 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IProjectio
         wi_1 = nn.Linear(config.DModel, config.DFf, hasBias: false);
         wo = nn.Linear(config.DFf, config.DModel, hasBias: false);
         _act = T5Activations.Get(config.DenseActFn);
-        _tanhGelu = config.DenseActFn is "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast";
+        _tanhGelu = T5Activations.IsTanhGelu(config.DenseActFn);
         _dropout = config.DropoutRate;
         RegisterComponents();
     }
