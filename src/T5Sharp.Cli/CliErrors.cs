@@ -1,5 +1,5 @@
-using T5Sharp.Checkpoints;
 using T5Sharp.Data;
+using T5Sharp.Formats;
 using T5Sharp.Hub;
 using T5Sharp.Tokenization;
 

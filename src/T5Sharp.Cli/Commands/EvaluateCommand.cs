@@ -1,8 +1,8 @@
 using System.CommandLine;
-using T5Sharp.Checkpoints;
 using T5Sharp.Data;
 using T5Sharp.Evaluation;
 using T5Sharp.Generation;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using T5Sharp.Checkpoints;
 using T5Sharp.Generation;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Cli.Commands;
 

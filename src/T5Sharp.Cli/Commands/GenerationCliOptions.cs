@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Generation;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Cli.Commands;
 
@@ -52,7 +53,7 @@ public sealed class GenerationCliOptions
         string? prefix = null;
         if (parse.GetValue(_preset) is { } name)
         {
-            var preset = GenerationPreset.Load(pretrained.Config, name, config, Path.Combine(pretrained.Directory, ModelFolder.ConfigFile));
+            var preset = GenerationPreset.Load(pretrained.Config, name, config, Path.Combine(pretrained.Directory, ModelFiles.Config));
             (config, prefix) = (preset.Config, preset.Prefix);
         }
         if (parse.GetValue(_maxNewTokens) is { } maxNew) config = config with { MaxNewTokens = maxNew };

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using T5Sharp.Checkpoints;
+using T5Sharp.Pretrained;
+using T5Sharp.Runtime;
 
 namespace T5Sharp.Cli.Commands;
 
@@ -29,6 +30,8 @@ public static class InfoCommand
             Console.WriteLine($"weights        {d.WeightsFile}: {d.TensorCount} tensors, " +
                               string.Join(", ", d.TensorsPerDType.Select(kv => $"{kv.Value} {kv.Key}")));
             Console.WriteLine($"parameters     {d.ParameterCount:N0} ({d.ParameterCount / 1e6:F1} M)");
+            Console.WriteLine($"cpu            {CpuFeatures.Current}");
+            Console.WriteLine($"compute type   {ComputeTypes.Resolve("auto", CpuFeatures.Current).Name()} (auto: bfloat16 where the CPU has AMX)");
             Console.WriteLine("files");
             foreach (var f in d.Files)
                 Console.WriteLine($"  {f.Name,-32} {Format(f.Bytes),12}");

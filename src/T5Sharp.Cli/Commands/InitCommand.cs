@@ -1,6 +1,6 @@
 using System.CommandLine;
-using T5Sharp.Checkpoints;
 using T5Sharp.Modeling;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Peft;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Cli.Commands;
 
@@ -69,7 +70,7 @@ public static class LoraCommand
         if (modelDir is not null)
         {
             // weights only: the report needs no tokenizer
-            using var baseModel = new Modeling.T5ForConditionalGeneration(Modeling.T5Config.Load(Path.Combine(modelDir, ModelFolder.ConfigFile)));
+            using var baseModel = new Modeling.T5ForConditionalGeneration(Modeling.T5Config.Load(Path.Combine(modelDir, ModelFiles.Config)));
             PretrainedT5.LoadWeights(baseModel, modelDir);
             var lora = LoraAdapter.Load(baseModel, dir, trainable: true);
             Console.WriteLine(lora.CountParameters().ToString());

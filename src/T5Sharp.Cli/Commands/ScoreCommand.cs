@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using T5Sharp.Checkpoints;
-using T5Sharp.Data;
 using T5Sharp.Data.Readers;
+using T5Sharp.Data;
 using T5Sharp.Evaluation;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using T5Sharp.Checkpoints;
 using T5Sharp.Evaluation;
 using T5Sharp.Generation;
 using T5Sharp.Modeling;
+using T5Sharp.Pretrained;
 using T5Sharp.Training;
 
 namespace T5Sharp.Cli.Commands;

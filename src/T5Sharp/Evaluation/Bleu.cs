@@ -1,3 +1,5 @@
+using T5Sharp.Tokenization;
+
 namespace T5Sharp.Evaluation;
 
 /// <summary>
@@ -59,7 +61,7 @@ public static class Bleu
     static string[] Preprocess(string text, bool lowercase)
     {
         if (lowercase) text = text.ToLowerInvariant();
-        return PyText.Split(Tokenizer13a.Tokenize(PyText.RStrip(text)));
+        return PythonText.Split(Tokenizer13a.Tokenize(PythonText.RStrip(text)));
     }
 
     static int CountSpaces(string gram)

@@ -1,3 +1,5 @@
+using T5Sharp.Tokenization;
+
 namespace T5Sharp.Evaluation;
 
 /// <summary>
@@ -43,7 +45,7 @@ public static class Chrf
     /// <summary>Counters of 1..order character n-grams; a "character" is a Unicode code point, as in Python.</summary>
     static Dictionary<string, int>[] CharNgrams(string line, int order, bool whitespace)
     {
-        if (!whitespace) line = string.Concat(PyText.Split(line));
+        if (!whitespace) line = string.Concat(PythonText.Split(line));
         var starts = new List<int>(line.Length + 1);
         for (int i = 0; i < line.Length; i++)
             if (!char.IsLowSurrogate(line[i]) || i == 0 || !char.IsHighSurrogate(line[i - 1])) starts.Add(i);

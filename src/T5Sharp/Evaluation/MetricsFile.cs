@@ -1,6 +1,6 @@
 using System.Text.Json;
-using T5Sharp.Checkpoints;
 using T5Sharp.Data;
+using T5Sharp.Formats;
 
 namespace T5Sharp.Evaluation;
 

@@ -1,5 +1,5 @@
-using T5Sharp.Checkpoints;
 using T5Sharp.Data;
+using T5Sharp.Pretrained;
 using TorchSharp;
 using static TorchSharp.torch;
 

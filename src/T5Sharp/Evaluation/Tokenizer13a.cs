@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using T5Sharp.Tokenization;
 
 namespace T5Sharp.Evaluation;
 
@@ -34,6 +35,6 @@ public static partial class Tokenizer13a
         line = PeriodCommaAfterNonDigit().Replace(line, "$1 $2 ");
         line = PeriodCommaBeforeNonDigit().Replace(line, " $1 $2");
         line = DashAfterDigit().Replace(line, "$1 $2 ");
-        return string.Join(' ', PyText.Split(line));
+        return string.Join(' ', PythonText.Split(line));
     }
 }

@@ -1,4 +1,4 @@
-using T5Sharp.Checkpoints;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Generation;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Generation;
 
@@ -14,7 +15,7 @@ public static class GenerationConfigJson
     /// <summary>The settings a model folder implies: its generation_config.json, else its config.json's token ids.</summary>
     public static GenerationConfig ForModel(PretrainedT5 pretrained) =>
         pretrained.GenerationConfigJson is { } json
-            ? Parse(json, Path.Combine(pretrained.Directory, ModelFolder.GenerationConfigFile), FromModelConfig(pretrained.Config))
+            ? Parse(json, Path.Combine(pretrained.Directory, ModelFiles.GenerationConfig), FromModelConfig(pretrained.Config))
             : FromModelConfig(pretrained.Config);
 
     /// <summary>GenerationConfig.from_model_config for T5: the decoder start, EOS and pad ids.</summary>

@@ -1,5 +1,5 @@
-using T5Sharp.Checkpoints;
 using T5Sharp.Data;
+using T5Sharp.Pretrained;
 using static TorchSharp.torch;
 
 namespace T5Sharp.Generation;
@@ -7,11 +7,6 @@ namespace T5Sharp.Generation;
 /// <summary>Texts in, texts out: tokenizes in batches (right padding, as HF), generates, detokenizes.</summary>
 public static class TextGenerator
 {
-    /// <summary>Greedy text per input, in input order. <paramref name="onBatch"/> reports progress (texts done).</summary>
-    public static List<string> Generate(PretrainedT5 pretrained, IReadOnlyList<string> inputs, GreedyOptions options,
-        int batchSize = 8, int? maxSourceLength = null, Action<int>? onBatch = null) =>
-        Generate(pretrained, inputs, GreedyDecoder.ToConfig(options), batchSize, maxSourceLength, onBatch);
-
     /// <summary>
     /// Generated texts: num_return_sequences per input, grouped per input, in input order. <paramref name="onBatch"/>
     /// reports progress (inputs done); <paramref name="streamer"/> receives tokens as they come (one input per batch then).

@@ -53,7 +53,7 @@ public sealed class HubCache(string root)
         if (repo.Revision == commit) return;
         string path = RefPath(repo);
         if (File.Exists(path) && File.ReadAllText(path) == commit) return;
-        Checkpoints.AtomicFile.WriteAllText(path, commit);
+        Formats.AtomicFile.WriteAllText(path, commit);
     }
 
     internal void MarkMissing(HubRepoId repo, string commit, string file)

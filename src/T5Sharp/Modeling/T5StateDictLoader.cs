@@ -1,4 +1,4 @@
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using TorchSharp;
 using static TorchSharp.torch;
 

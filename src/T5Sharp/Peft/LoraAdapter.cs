@@ -1,4 +1,4 @@
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TokenizerJson = T5Sharp.Formats.JsonFiles<T5Sharp.Tokenization.TokenizerException>;
 
 namespace T5Sharp.Tokenization;
 
@@ -27,15 +28,15 @@ internal static class TokenizerFolder
         else throw new TokenizerException($"{dir}: no tokenizer found: expected spiece.model or tokenizer.json");
 
         string configPath = Path.Combine(dir, "tokenizer_config.json");
-        using var config = File.Exists(configPath) ? JsonFile.Parse(configPath) : null;
+        using var config = File.Exists(configPath) ? TokenizerJson.Parse(configPath) : null;
         var cfg = config?.RootElement ?? default;
         string mapPath = Path.Combine(dir, "special_tokens_map.json");
-        using var map = File.Exists(mapPath) ? JsonFile.Parse(mapPath) : null;
+        using var map = File.Exists(mapPath) ? TokenizerJson.Parse(mapPath) : null;
         var mp = map?.RootElement ?? default;
 
         string Special(string key, string fallback) =>
-            (cfg.ValueKind == JsonValueKind.Object ? JsonFile.TokenContent(cfg, key, configPath) : null)
-            ?? (mp.ValueKind == JsonValueKind.Object ? JsonFile.TokenContent(mp, key, mapPath) : null)
+            (cfg.ValueKind == JsonValueKind.Object ? TokenContent(cfg, key, configPath) : null)
+            ?? (mp.ValueKind == JsonValueKind.Object ? TokenContent(mp, key, mapPath) : null)
             ?? fallback;
         string pad = Special("pad_token", "<pad>"), eos = Special("eos_token", "</s>"), unk = Special("unk_token", "<unk>");
 
@@ -52,11 +53,11 @@ internal static class TokenizerFolder
             {
                 if (!int.TryParse(p.Name, out int id)) throw new TokenizerException($"{configPath}: added_tokens_decoder key '{p.Name}' is not an integer id");
                 string where = $"{configPath} (added_tokens_decoder.{p.Name})";
-                if (JsonFile.OptionalBool(p.Value, "single_word", where) == true)
+                if (TokenizerJson.OptionalBool(p.Value, "single_word", where) == true)
                     throw new TokenizerException($"{where}: single_word=true is not supported by T5Sharp");
-                byId[id] = new AddedToken(JsonFile.Required(p.Value, "content", where, JsonValueKind.String).GetString()!, id,
-                    JsonFile.OptionalBool(p.Value, "lstrip", where) ?? false, JsonFile.OptionalBool(p.Value, "rstrip", where) ?? false,
-                    JsonFile.OptionalBool(p.Value, "special", where) ?? false);
+                byId[id] = new AddedToken(TokenizerJson.Required(p.Value, "content", where, JsonValueKind.String).GetString()!, id,
+                    TokenizerJson.OptionalBool(p.Value, "lstrip", where) ?? false, TokenizerJson.OptionalBool(p.Value, "rstrip", where) ?? false,
+                    TokenizerJson.OptionalBool(p.Value, "special", where) ?? false);
             }
         }
         else if (jsonAdded != null)
@@ -68,7 +69,7 @@ internal static class TokenizerFolder
             string addedPath = Path.Combine(dir, "added_tokens.json");
             if (File.Exists(addedPath))
             {
-                using var added = JsonFile.Parse(addedPath);
+                using var added = TokenizerJson.Parse(addedPath);
                 foreach (var p in added.RootElement.EnumerateObject())
                 {
                     if (p.Value.ValueKind != JsonValueKind.Number) throw new TokenizerException($"{addedPath}: '{p.Name}' has {p.Value.ValueKind}, expected an integer id");
@@ -92,12 +93,12 @@ internal static class TokenizerFolder
             if (additional != null || root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("additional_special_tokens", out var list)) continue;
             if (list.ValueKind != JsonValueKind.Array) throw new TokenizerException($"{path}: 'additional_special_tokens' is {list.ValueKind}, expected an array");
             additional = list.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()!
-                : JsonFile.Required(x, "content", path + " (additional_special_tokens)", JsonValueKind.String).GetString()!).ToList();
+                : TokenizerJson.Required(x, "content", path + " (additional_special_tokens)", JsonValueKind.String).GetString()!).ToList();
         }
         additional ??= Enumerable.Range(0, extraIds).Select(i => $"<extra_id_{i}>").ToList();
 
-        bool legacy = legacyOverride ?? (cfg.ValueKind == JsonValueKind.Object ? JsonFile.OptionalBool(cfg, "legacy", configPath) : null) ?? true;
-        bool cleanUp = (cfg.ValueKind == JsonValueKind.Object ? JsonFile.OptionalBool(cfg, "clean_up_tokenization_spaces", configPath) : null) ?? true;
+        bool legacy = legacyOverride ?? (cfg.ValueKind == JsonValueKind.Object ? TokenizerJson.OptionalBool(cfg, "legacy", configPath) : null) ?? true;
+        bool cleanUp = (cfg.ValueKind == JsonValueKind.Object ? TokenizerJson.OptionalBool(cfg, "clean_up_tokenization_spaces", configPath) : null) ?? true;
         // T5Tokenizer's add_prefix_space defaults to True, but a null in the config is passed through and reads as false.
         bool addPrefixSpace = cfg.ValueKind != JsonValueKind.Object || !cfg.TryGetProperty("add_prefix_space", out var aps) || aps.ValueKind == JsonValueKind.True;
         int? maxLength = null;
@@ -113,5 +114,14 @@ internal static class TokenizerFolder
     {
         for (int i = 0; i < model.Count; i++) if (model.Pieces[i] == piece) return i;
         return -1;
+    }
+
+    /// <summary>A special token written either as "&lt;pad&gt;" or as HF's AddedToken object {"content": "&lt;pad&gt;", ...}.</summary>
+    static string? TokenContent(JsonElement obj, string key, string path)
+    {
+        if (!obj.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind == JsonValueKind.String) return v.GetString();
+        if (v.ValueKind == JsonValueKind.Object) return TokenizerJson.Required(v, "content", $"{path} ({key})", JsonValueKind.String).GetString();
+        throw new TokenizerException($"{path}: key '{key}' is {v.ValueKind}, expected a string or a token object with 'content'");
     }
 }

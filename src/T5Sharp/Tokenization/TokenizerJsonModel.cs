@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TokenizerJson = T5Sharp.Formats.JsonFiles<T5Sharp.Tokenization.TokenizerException>;
 
 namespace T5Sharp.Tokenization;
 
@@ -12,27 +13,27 @@ internal static class TokenizerJsonModel
 {
     public static SentencePieceModel Load(string path, out List<AddedToken> addedTokens)
     {
-        using var doc = JsonFile.Parse(path);
+        using var doc = TokenizerJson.Parse(path);
         var root = doc.RootElement;
-        var model = JsonFile.Required(root, "model", path, JsonValueKind.Object);
-        string type = JsonFile.Required(model, "type", path + " (model)", JsonValueKind.String).GetString()!;
+        var model = TokenizerJson.Required(root, "model", path, JsonValueKind.Object);
+        string type = TokenizerJson.Required(model, "type", path + " (model)", JsonValueKind.String).GetString()!;
         if (type != "Unigram") throw new TokenizerException($"{path}: model.type is '{type}', expected 'Unigram' (T5's SentencePiece model)");
-        if (JsonFile.OptionalBool(model, "byte_fallback", path) == true)
+        if (TokenizerJson.OptionalBool(model, "byte_fallback", path) == true)
             throw new TokenizerException($"{path}: model.byte_fallback is true, which T5Sharp does not support (T5 models have it off)");
-        int unkId = JsonFile.Required(model, "unk_id", path + " (model)", JsonValueKind.Number).GetInt32();
+        int unkId = TokenizerJson.Required(model, "unk_id", path + " (model)", JsonValueKind.Number).GetInt32();
 
         addedTokens = new List<AddedToken>();
         if (root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
             foreach (var t in added.EnumerateArray())
                 addedTokens.Add(new AddedToken(
-                    JsonFile.Required(t, "content", path + " (added_tokens)", JsonValueKind.String).GetString()!,
-                    JsonFile.Required(t, "id", path + " (added_tokens)", JsonValueKind.Number).GetInt32(),
-                    JsonFile.OptionalBool(t, "lstrip", path) ?? false,
-                    JsonFile.OptionalBool(t, "rstrip", path) ?? false,
-                    JsonFile.OptionalBool(t, "special", path) ?? false));
+                    TokenizerJson.Required(t, "content", path + " (added_tokens)", JsonValueKind.String).GetString()!,
+                    TokenizerJson.Required(t, "id", path + " (added_tokens)", JsonValueKind.Number).GetInt32(),
+                    TokenizerJson.OptionalBool(t, "lstrip", path) ?? false,
+                    TokenizerJson.OptionalBool(t, "rstrip", path) ?? false,
+                    TokenizerJson.OptionalBool(t, "special", path) ?? false));
         var specialIds = addedTokens.Where(t => t.Special).Select(t => t.Id).ToHashSet();
 
-        var vocab = JsonFile.Required(model, "vocab", path + " (model)", JsonValueKind.Array);
+        var vocab = TokenizerJson.Required(model, "vocab", path + " (model)", JsonValueKind.Array);
         var pieces = new List<string>(); var scores = new List<float>(); var types = new List<PieceType>();
         int index = 0;
         foreach (var entry in vocab.EnumerateArray())
@@ -56,10 +57,10 @@ internal static class TokenizerJsonModel
         bool removeExtra = false, addDummyPrefix = false, sawMetaspace = false;
         foreach (var n in Flatten(root.TryGetProperty("normalizer", out var norm) ? norm : default, "normalizers"))
         {
-            string nt = JsonFile.Required(n, "type", path + " (normalizer)", JsonValueKind.String).GetString()!;
+            string nt = TokenizerJson.Required(n, "type", path + " (normalizer)", JsonValueKind.String).GetString()!;
             if (nt == "Precompiled")
             {
-                string? b64 = JsonFile.OptionalString(n, "precompiled_charsmap", path);
+                string? b64 = TokenizerJson.OptionalString(n, "precompiled_charsmap", path);
                 if (!string.IsNullOrEmpty(b64)) charsMap = PrecompiledCharsMap.Parse(Convert.FromBase64String(b64), path);
             }
             else if (nt == "Replace" && IsCollapseSpaces(n)) removeExtra = true;
@@ -67,13 +68,13 @@ internal static class TokenizerJsonModel
         }
         foreach (var p in Flatten(root.TryGetProperty("pre_tokenizer", out var pre) ? pre : default, "pretokenizers"))
         {
-            string pt = JsonFile.Required(p, "type", path + " (pre_tokenizer)", JsonValueKind.String).GetString()!;
+            string pt = TokenizerJson.Required(p, "type", path + " (pre_tokenizer)", JsonValueKind.String).GetString()!;
             if (pt == "WhitespaceSplit") removeExtra = true;
             else if (pt == "Metaspace")
             {
                 sawMetaspace = true;
-                string? scheme = JsonFile.OptionalString(p, "prepend_scheme", path);
-                addDummyPrefix = scheme is "always" or "first" || (scheme == null && (JsonFile.OptionalBool(p, "add_prefix_space", path) ?? true));
+                string? scheme = TokenizerJson.OptionalString(p, "prepend_scheme", path);
+                addDummyPrefix = scheme is "always" or "first" || (scheme == null && (TokenizerJson.OptionalBool(p, "add_prefix_space", path) ?? true));
             }
             else throw new TokenizerException($"{path}: pre_tokenizer type '{pt}' is not one T5Sharp maps onto SentencePiece (expected Metaspace, WhitespaceSplit)");
         }

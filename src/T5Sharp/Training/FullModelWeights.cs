@@ -1,5 +1,5 @@
-using T5Sharp.Checkpoints;
 using T5Sharp.Modeling;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Training;
 

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using T5Sharp.Checkpoints;
+using System.Text.Json;
+using T5Sharp.Formats;
 
 namespace T5Sharp.Training;
 

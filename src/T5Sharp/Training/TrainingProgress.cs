@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using T5Sharp.Checkpoints;
+using System.Text.Json;
+using T5Sharp.Formats;
 
 namespace T5Sharp.Training;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using T5Sharp.Checkpoints;
 using T5Sharp.Generation;
 using T5Sharp.Peft;
+using T5Sharp.Pretrained;
 
 namespace T5Sharp.Training;
 
@@ -29,7 +29,7 @@ public sealed class TrainingRun
         _options = options;
         _pretrained = pretrained;
         Data = RunData.Load(options, pretrained.Tokenizer);
-        if (options.Lora is { } spec) Lora = LoraModel.Create(pretrained.Model, LoraCliSpec.Parse(spec));
+        if (options.Lora is { } spec) Lora = LoraModel.Create(pretrained.Model, LoraSpec.Parse(spec, "lora"));
         Weights = Lora is null
             ? new FullModelWeights(pretrained.Model, pretrained.GenerationConfigJson, pretrained.Directory)
             : new LoraAdapterWeights(Lora, options.Model);

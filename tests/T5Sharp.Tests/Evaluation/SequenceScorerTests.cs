@@ -1,6 +1,6 @@
 using System.Text.Json;
-using T5Sharp.Checkpoints;
 using T5Sharp.Evaluation;
+using T5Sharp.Pretrained;
 using T5Sharp.Tests.Support;
 
 namespace T5Sharp.Tests.Evaluation;

@@ -1,4 +1,4 @@
-using T5Sharp.Checkpoints;
+
 using T5Sharp.Generation;
 using T5Sharp.Modeling;
 using T5Sharp.Tests.Support;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Generation;
 using T5Sharp.Tests.Support;
 using static T5Sharp.Tests.Modeling.ModelFixtures;

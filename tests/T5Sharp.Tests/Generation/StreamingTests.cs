@@ -1,5 +1,5 @@
-using T5Sharp.Checkpoints;
 using T5Sharp.Generation;
+using T5Sharp.Pretrained;
 using T5Sharp.Runtime;
 using T5Sharp.Tests.Support;
 using static T5Sharp.Tests.Modeling.ModelFixtures;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using T5Sharp.Checkpoints;
 using T5Sharp.Modeling;
+using T5Sharp.Pretrained;
 using T5Sharp.Runtime;
 using T5Sharp.Tests.Support;
 using TorchSharp;

@@ -1,8 +1,8 @@
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
 using TorchSharp;
-using static TorchSharp.torch;
 using static T5Sharp.Tests.Modeling.ModelFixtures;
+using static TorchSharp.torch;
 
 namespace T5Sharp.Tests.Modeling;
 

@@ -1,7 +1,7 @@
 using T5Sharp.Generation;
 using TorchSharp;
-using static TorchSharp.torch;
 using static T5Sharp.Tests.Modeling.ModelFixtures;
+using static TorchSharp.torch;
 
 namespace T5Sharp.Tests.Modeling;
 
@@ -36,10 +36,10 @@ public class T5MemoryTests
     {
         using var model = LoadModel(HfModelDir("tiny-flan"));
         var (inputIds, mask, _) = HfBatch();
-        var options = new GreedyOptions { MaxNewTokens = 12, MinNewTokens = 3 };
-        GreedyDecoder.Generate(model, inputIds, mask, options);
+        var options = new GenerationConfig { MaxNewTokens = 12, MinNewTokens = 3 };
+        Seq2SeqGenerator.Generate(model, inputIds, mask, options);
         long before = Live;
-        for (int i = 0; i < 2; i++) GreedyDecoder.Generate(model, inputIds, mask, options);
+        for (int i = 0; i < 2; i++) Seq2SeqGenerator.Generate(model, inputIds, mask, options);
         Assert.Equal(before, Live);
     }
 }

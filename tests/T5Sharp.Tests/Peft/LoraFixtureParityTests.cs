@@ -1,10 +1,11 @@
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Peft;
+using T5Sharp.Pretrained;
 using T5Sharp.Tests.Support;
 using TorchSharp;
-using static TorchSharp.torch;
 using static T5Sharp.Tests.Modeling.ModelFixtures;
 using static T5Sharp.Tests.Peft.LoraFixtures;
+using static TorchSharp.torch;
 
 namespace T5Sharp.Tests.Peft;
 

@@ -1,4 +1,4 @@
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Peft;
 using T5Sharp.Tests.Support;
 using TorchSharp;
@@ -62,15 +62,15 @@ public class LoraInputErrorTests
     [Fact]
     public void CliSpecParsesListsAndRejectsUnknownKeys()
     {
-        var c = LoraCliSpec.Parse("r=32,alpha=32,dropout=0.05,targets=q,v,save=lm_head");
+        var c = LoraSpec.Parse("r=32,alpha=32,dropout=0.05,targets=q,v,save=lm_head", "--lora");
         Assert.Equal(32, c.R);
         Assert.Equal(32, c.LoraAlpha);
         Assert.Equal(0.05, c.LoraDropout);
         Assert.Equal(["q", "v"], c.TargetModules);
         Assert.Equal(["lm_head"], c.ModulesToSave);
         Assert.Contains("\"lora_dropout\": 0.05", c.ToJson());
-        var e = Assert.Throws<PeftException>(() => LoraCliSpec.Parse("r=8,rank=4"));
+        var e = Assert.Throws<PeftException>(() => LoraSpec.Parse("r=8,rank=4", "--lora"));
         Assert.StartsWith("--lora: unknown key 'rank'", e.Message);
-        Assert.Throws<PeftException>(() => LoraCliSpec.Parse("r=0"));
+        Assert.Throws<PeftException>(() => LoraSpec.Parse("r=0", "--lora"));
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Peft;
 using T5Sharp.Tests.Support;
 using static T5Sharp.Tests.Modeling.ModelFixtures;

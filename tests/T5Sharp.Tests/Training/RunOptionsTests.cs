@@ -1,5 +1,5 @@
-using T5Sharp.Checkpoints;
 using T5Sharp.Data;
+using T5Sharp.Pretrained;
 using T5Sharp.Tests.Support;
 using T5Sharp.Training;
 using static T5Sharp.Tests.Modeling.ModelFixtures;

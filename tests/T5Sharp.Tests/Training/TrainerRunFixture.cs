@@ -1,10 +1,10 @@
 using System.Text.Json;
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
 using T5Sharp.Tests.Support;
 using T5Sharp.Training;
-using static TorchSharp.torch;
 using static T5Sharp.Tests.Modeling.ModelFixtures;
+using static TorchSharp.torch;
 
 namespace T5Sharp.Tests.Training;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
+using T5Sharp.Pretrained;
 using T5Sharp.Tests.Support;
 using T5Sharp.Training;
 

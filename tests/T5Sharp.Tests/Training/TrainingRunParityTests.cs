@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using T5Sharp.Checkpoints;
+using System.Text.Json;
+using T5Sharp.Pretrained;
 using T5Sharp.Tests.Support;
 using T5Sharp.Training;
 using static T5Sharp.Tests.Modeling.ModelFixtures;

@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using T5Sharp.Checkpoints;
+using System.Text;
+using T5Sharp.Formats;
 
 namespace T5Sharp.Data.Converters;
 

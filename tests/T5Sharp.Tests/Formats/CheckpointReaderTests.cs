@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Tests.Support;
 using TorchSharp;
 
-namespace T5Sharp.Tests.Checkpoints;
+namespace T5Sharp.Tests.Formats;
 
 public class CheckpointReaderTests
 {

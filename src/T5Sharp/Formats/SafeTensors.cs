@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Formats;
 
 /// <summary>
 /// The safetensors format: an 8-byte little-endian header length, a JSON header mapping each name to

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using static TorchSharp.torch;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Formats;
 
 /// <summary>
 /// Checkpoints split over several files, as transformers writes them past `max_shard_size`:
@@ -96,8 +96,8 @@ public static class ShardedCheckpoint
         var shards = new List<(string, List<string>)>();
         if (groups.Count == 1)
         {
-            SafeTensors.Save(Path.Combine(dir, ModelFolder.SafeTensorsFile), groups[0], metadata);
-            shards.Add((ModelFolder.SafeTensorsFile, groups[0].Select(kv => kv.Key).ToList()));
+            SafeTensors.Save(Path.Combine(dir, ModelFiles.SafeTensors), groups[0], metadata);
+            shards.Add((ModelFiles.SafeTensors, groups[0].Select(kv => kv.Key).ToList()));
             return shards;
         }
         var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -113,7 +113,7 @@ public static class ShardedCheckpoint
             ["metadata"] = new JsonObject { ["total_size"] = total },
             ["weight_map"] = new JsonObject(weightMap.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
         };
-        AtomicFile.WriteAllText(Path.Combine(dir, ModelFolder.SafeTensorsIndexFile),
+        AtomicFile.WriteAllText(Path.Combine(dir, ModelFiles.SafeTensorsIndex),
             index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return shards;
     }

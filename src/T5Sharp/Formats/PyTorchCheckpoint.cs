@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using static TorchSharp.torch;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Formats;
 
 /// <summary>
 /// Reads `pytorch_model.bin` files: the zip format torch.save has written since torch 1.6. The zip holds

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Formats;
 
 /// <summary>A storage that a torch pickle refers to: the zip entry `data/{Key}` holding <see cref="Numel"/> elements.</summary>
 internal sealed record PickledStorage(string Key, ScalarType DType, long Numel);

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
 using static TorchSharp.torch;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Pretrained;
 
 /// <summary>
 /// Writes and describes Hugging Face model folders: what save_pretrained of a T5 model and its tokenizer writes,
@@ -11,13 +12,6 @@ namespace T5Sharp.Checkpoints;
 /// </summary>
 public static partial class ModelFolder
 {
-    public const string ConfigFile = "config.json";
-    public const string GenerationConfigFile = "generation_config.json";
-    public const string SafeTensorsFile = "model.safetensors";
-    public const string SafeTensorsIndexFile = "model.safetensors.index.json";
-    public const string PyTorchFile = "pytorch_model.bin";
-    public const string PyTorchIndexFile = "pytorch_model.bin.index.json";
-
     /// <summary>The tokenizer files a T5 tokenizer's save_pretrained may write; those present are copied.</summary>
     public static readonly IReadOnlyList<string> TokenizerFiles =
         ["spiece.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
@@ -47,8 +41,8 @@ public static partial class ModelFolder
         var saved = config.Clone();
         // transformers records the dtype the weights are stored in.
         saved.TorchDtype = PythonDTypeName(tensors.Select(kv => kv.Value.dtype).FirstOrDefault(IsFloating, ScalarType.Float32));
-        AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), JsonFiles.ToSortedJson(ConfigJson(saved)));
-        AtomicFile.WriteAllText(Path.Combine(dir, GenerationConfigFile),
+        AtomicFile.WriteAllText(Path.Combine(dir, ModelFiles.Config), JsonFiles.ToSortedJson(ConfigJson(saved)));
+        AtomicFile.WriteAllText(Path.Combine(dir, ModelFiles.GenerationConfig),
             generationConfigJson ?? DerivedGenerationConfig.ToJson(saved));
 
         var metadata = new Dictionary<string, string> { ["format"] = "pt" };
@@ -92,7 +86,7 @@ public static partial class ModelFolder
             }
             parameters += UniqueParameterCount(file);
         }
-        string configPath = Path.Combine(dir, ConfigFile);
+        string configPath = Path.Combine(dir, ModelFiles.Config);
         var config = File.Exists(configPath) ? T5Config.Load(configPath) : null;
         return new ModelFolderDescription(Path.GetFullPath(dir), files, Path.GetFileName(weights), count, parameters, perDType, config);
     }
@@ -140,8 +134,8 @@ public static partial class ModelFolder
     static void RemoveStaleWeights(string dir, HashSet<string> written)
     {
         var stale = Directory.EnumerateFiles(dir).Select(Path.GetFileName).OfType<string>()
-            .Where(name => name == SafeTensorsFile || name == SafeTensorsIndexFile || ShardName().IsMatch(name))
-            .Where(name => !written.Contains(name) && !(name == SafeTensorsIndexFile && written.Count > 1));
+            .Where(name => name == ModelFiles.SafeTensors || name == ModelFiles.SafeTensorsIndex || ShardName().IsMatch(name))
+            .Where(name => !written.Contains(name) && !(name == ModelFiles.SafeTensorsIndex && written.Count > 1));
         foreach (var name in stale.ToList()) File.Delete(Path.Combine(dir, name));
     }
 

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text;
 using static TorchSharp.torch;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Formats;
 
 /// <summary>
 /// A pickle reader for the `data.pkl` that torch.save writes, and for nothing else. Python's own unpickler imports

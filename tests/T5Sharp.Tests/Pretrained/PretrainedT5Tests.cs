@@ -1,7 +1,8 @@
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
+using T5Sharp.Pretrained;
 using T5Sharp.Tests.Support;
 
-namespace T5Sharp.Tests.Checkpoints;
+namespace T5Sharp.Tests.Pretrained;
 
 public class PretrainedT5Tests
 {

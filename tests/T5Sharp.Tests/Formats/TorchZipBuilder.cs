@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace T5Sharp.Tests.Checkpoints;
+namespace T5Sharp.Tests.Formats;
 
 /// <summary>
 /// Writes small torch-zip checkpoints opcode by opcode, exactly in the layout torch.save uses (see pickletools' listing of

@@ -1,8 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Pretrained;
 
 /// <summary>
 /// The generation_config.json transformers writes for a model that has none of its own:

@@ -1,11 +1,12 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using T5Sharp.Checkpoints;
+using System.Text.Json;
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
+using T5Sharp.Pretrained;
 using T5Sharp.Tests.Support;
 using TorchSharp;
 
-namespace T5Sharp.Tests.Checkpoints;
+namespace T5Sharp.Tests.Pretrained;
 
 public class ModelFolderTests
 {

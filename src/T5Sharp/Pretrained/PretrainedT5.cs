@@ -1,9 +1,11 @@
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
+using T5Sharp.Runtime;
 using T5Sharp.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Pretrained;
 
 /// <summary>
 /// A Hugging Face T5 model folder loaded into memory: its config, the model with its weights, and its tokenizer.
@@ -24,14 +26,22 @@ public sealed class PretrainedT5 : IDisposable
     public T5Config Config { get; }
     public T5ForConditionalGeneration Model { get; }
     public T5Tokenizer Tokenizer { get; }
+    /// <summary>The number format the model computes in.</summary>
+    public ComputeType ComputeType { get; } = ComputeType.Float32;
     /// <summary>generation_config.json as found in the folder (null when absent), written back unchanged by <see cref="Save"/>.</summary>
     public string? GenerationConfigJson { get; }
 
-    /// <summary>Reads config.json, the weights (safetensors, sharded, or pytorch_model.bin; converted to float32) and the tokenizer.</summary>
-    public static PretrainedT5 Load(string directory)
+    /// <summary>
+    /// Reads config.json, the weights (safetensors, sharded, or pytorch_model.bin) and the tokenizer; the model computes
+    /// in <see cref="PretrainedLoadOptions.ComputeType"/>.
+    /// </summary>
+    public static PretrainedT5 Load(string directory, PretrainedLoadOptions? options = null)
     {
+        options ??= new PretrainedLoadOptions();
+        if (options.ComputeType != ComputeType.Float32)
+            throw new ArgumentException($"compute type {options.ComputeType.Name()} is not available yet: models load in float32");
         if (!System.IO.Directory.Exists(directory)) throw new CheckpointException($"{directory}: model folder not found");
-        var config = T5Config.Load(Path.Combine(directory, ModelFolder.ConfigFile));
+        var config = T5Config.Load(Path.Combine(directory, ModelFiles.Config));
         var tokenizer = T5Tokenizer.FromFolder(directory);
         var model = new T5ForConditionalGeneration(config);
         try
@@ -44,7 +54,7 @@ public sealed class PretrainedT5 : IDisposable
             throw;
         }
         model.eval();
-        string generationPath = Path.Combine(directory, ModelFolder.GenerationConfigFile);
+        string generationPath = Path.Combine(directory, ModelFiles.GenerationConfig);
         string? generation = File.Exists(generationPath) ? File.ReadAllText(generationPath) : null;
         return new PretrainedT5(directory, config, model, tokenizer, generation);
     }

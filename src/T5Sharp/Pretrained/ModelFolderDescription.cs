@@ -1,7 +1,7 @@
 using T5Sharp.Modeling;
 using static TorchSharp.torch;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Pretrained;
 
 /// <summary>
 /// What a model folder holds, read from file sizes and tensor headers only (for `t5sharp info`).

@@ -1,4 +1,4 @@
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Formats;
 
 /// <summary>Writes a file so that a crash never leaves half of it: a temporary name in the same folder, flushed, then renamed.</summary>
 public static class AtomicFile

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace T5Sharp.Checkpoints;
+namespace T5Sharp.Formats;
 
 /// <summary>
 /// Reads the weights of a Hugging Face model folder (or one weights file) into a state dict, whatever format
@@ -11,7 +11,7 @@ public static class CheckpointReader
     /// <summary>The weight files a folder is searched for, in order of preference.</summary>
     public static readonly IReadOnlyList<string> WeightFileNames =
     [
-        ModelFolder.SafeTensorsFile, ModelFolder.SafeTensorsIndexFile, ModelFolder.PyTorchFile, ModelFolder.PyTorchIndexFile,
+        ModelFiles.SafeTensors, ModelFiles.SafeTensorsIndex, ModelFiles.PyTorch, ModelFiles.PyTorchIndex,
     ];
 
     /// <summary>

@@ -6,17 +6,18 @@ using static T5Sharp.Tests.Modeling.ModelFixtures;
 namespace T5Sharp.Tests.Generation;
 
 /// <summary>Greedy runs of transformers' generate(): identical ids and per-step processed scores within 1e-4.</summary>
-public class GreedyDecoderTests
+public class GreedyDecodingTests
 {
-    static GreedyOptions OptionsOf(JsonElement kwargs) => new()
+    static GenerationConfig OptionsOf(JsonElement kwargs) => new()
     {
         MaxNewTokens = kwargs.GetProperty("max_new_tokens").GetInt32(),
         MinNewTokens = kwargs.TryGetProperty("min_new_tokens", out var min) ? min.GetInt32() : 0,
     };
 
-    static void AssertRunMatches(JsonElement run, GreedyResult result)
+    static void AssertRunMatches(JsonElement run, GenerationOutput output)
     {
         string name = run.GetProperty("name").GetString()!;
+        var result = (Sequences: output.Sequences, Scores: output.ChosenTokenScores!);
         Assert.Equal(LongRows(run.GetProperty("sequences")), result.Sequences);
         var scores = FloatMatrix(run.GetProperty("chosen_token_processed_scores_per_step"));
         Assert.Equal(scores.Length, result.Scores.Length);
@@ -37,7 +38,7 @@ public class GreedyDecoderTests
         var run = HfReference(modelName).GetProperty("generate").GetProperty("runs").EnumerateArray()
             .Single(r => r.GetProperty("name").GetString() == runName);
         var (inputIds, mask, _) = HfBatch();
-        AssertRunMatches(run, GreedyDecoder.Generate(model, inputIds, mask, OptionsOf(run.GetProperty("kwargs"))));
+        AssertRunMatches(run, Seq2SeqGenerator.Generate(model, inputIds, mask, OptionsOf(run.GetProperty("kwargs"))));
     }
 
     [Theory]
@@ -52,6 +53,6 @@ public class GreedyDecoderTests
         Assert.True(run.GetProperty("min_top1_top2_gap_over_decided_steps").GetDouble() > 0.01);
         using var inputIds = LongMatrix(fixture.GetProperty("input_ids"));
         using var mask = LongMatrix(fixture.GetProperty("attention_mask"));
-        AssertRunMatches(run, GreedyDecoder.Generate(model, inputIds, mask, OptionsOf(run.GetProperty("kwargs"))));
+        AssertRunMatches(run, Seq2SeqGenerator.Generate(model, inputIds, mask, OptionsOf(run.GetProperty("kwargs"))));
     }
 }

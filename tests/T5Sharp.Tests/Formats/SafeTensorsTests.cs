@@ -1,8 +1,8 @@
-using T5Sharp.Checkpoints;
+using T5Sharp.Formats;
 using T5Sharp.Tests.Support;
 using TorchSharp;
 
-namespace T5Sharp.Tests.Checkpoints;
+namespace T5Sharp.Tests.Formats;
 
 public class SafeTensorsTests
 {

@@ -1,0 +1,10 @@
+using T5Sharp.Runtime;
+
+namespace T5Sharp.Pretrained;
+
+/// <summary>How <see cref="PretrainedT5.Load"/> prepares a model (transformers' from_pretrained keyword arguments).</summary>
+public sealed record PretrainedLoadOptions
+{
+    /// <summary>The compute type (torch_dtype); weights are read from any stored dtype and converted once.</summary>
+    public ComputeType ComputeType { get; init; } = ComputeType.Float32;
+}
