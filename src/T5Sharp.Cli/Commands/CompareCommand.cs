@@ -39,7 +39,7 @@ public static partial class CompareCommand
             if (specs.Count == 0) throw new ArgumentException("give at least one --system NAME=MODEL_DIR or --system-predictions NAME=FILE");
             var duplicate = specs.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null) throw new ArgumentException($"two systems are named '{duplicate.Key}'");
-            string dataPath = HubPaths.Data(parse.GetValue(data)!, "test");
+            string dataPath = Downloads.Paths.DataFile(parse.GetValue(data)!, "test");
             var set = EvaluationSet.Read(dataPath, parse.GetValue(sourceField)!,
                 EvaluateCommand.ReferenceFields(parse.GetValue(referenceField)!), parse.GetValue(limit),
                 EvaluateCommand.Template(parse, template));
@@ -83,7 +83,7 @@ public static partial class CompareCommand
         EvaluationSet set, EvaluatorOptions options)
     {
         // One model in memory at a time: each is loaded, run and released before the next.
-        using var pretrained = PretrainedT5.Load(HubPaths.Model(spec.Path));
+        using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(spec.Path));
         return Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, spec.Name), options);
     }
 

@@ -14,7 +14,7 @@ public static class InfoCommand
         var command = new Command("info", "Show a model folder's configuration, parameter count and files (and a LoRA adapter's).") { model, adapter };
         command.SetAction(parse =>
         {
-            string modelDir = HubPaths.Model(parse.GetValue(model)!);
+            string modelDir = Downloads.Paths.Model(parse.GetValue(model)!);
             var d = ModelFolder.Describe(modelDir);
             Console.WriteLine($"model folder   {d.Directory}");
             if (d.Config is { } c)

@@ -24,11 +24,11 @@ public static class ScoreCommand
             { model, adapter, data, sourceField, targetField, maxSource, maxTarget, batchSize };
         command.SetAction(parse =>
         {
-            string path = HubPaths.Data(parse.GetValue(data)!);
+            string path = Downloads.Paths.DataFile(parse.GetValue(data)!);
             string source = parse.GetValue(sourceField)!, target = parse.GetValue(targetField)!;
             var rows = RecordReader.Read(path).Select(r => new[] { r.Get(source), r.Get(target) }).ToList();
             if (rows.Count == 0) throw new DataException($"{path}: no records");
-            using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
+            using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(parse.GetValue(model)!));
             AdapterOption.Apply(parse, adapter, pretrained);
             var scores = SequenceScorer.Score(pretrained, rows.Select(r => r[0]).ToList(), rows.Select(r => r[1]).ToList(),
                 parse.GetValue(batchSize), parse.GetValue(maxSource), parse.GetValue(maxTarget));

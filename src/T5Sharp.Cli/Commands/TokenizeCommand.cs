@@ -17,7 +17,7 @@ public static class TokenizeCommand
         var command = new Command("tokenize", "Show the token ids and pieces of a text.") { model, input, maxLength, noEos, json };
         command.SetAction(parse =>
         {
-            var tokenizer = T5Tokenizer.FromFolder(HubPaths.Model(parse.GetValue(model)!));
+            var tokenizer = T5Tokenizer.FromFolder(Downloads.Paths.Model(parse.GetValue(model)!));
             string text = parse.GetValue(input)!;
             var batch = tokenizer.EncodeBatch([text], parse.GetValue(maxLength), truncation: parse.GetValue(maxLength) is not null,
                 Padding.DoNotPad, addEos: !parse.GetValue(noEos));

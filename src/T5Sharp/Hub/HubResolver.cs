@@ -110,9 +110,7 @@ public sealed class HubResolver(HubClient client)
     /// <summary>The Hub repo a non-path text names; throws a HubException that says it is neither a path nor a Hub name.</summary>
     public static HubRepoId ParseName(string nameOrPath, HubRepoType type)
     {
-        string id = nameOrPath.Split('@')[0];
-        if (!HubRepoId.IsValidId(id))
-            throw new HubException($"'{nameOrPath}' is not an existing local path, nor a Hub name of the form owner/name[@revision].");
+        if (!HubPaths.IsHubName(nameOrPath)) throw HubPaths.NotFound(nameOrPath);
         return HubRepoId.Parse(nameOrPath, type);
     }
 

@@ -1,3 +1,4 @@
+using T5Sharp.Hub;
 using T5Sharp.Runtime;
 
 namespace T5Sharp.Pretrained;
@@ -7,4 +8,7 @@ public sealed record PretrainedLoadOptions
 {
     /// <summary>The compute type (torch_dtype); weights are read from any stored dtype and converted once.</summary>
     public ComputeType ComputeType { get; init; } = ComputeType.Float32;
+
+    /// <summary>Where a Hub name is fetched from and how downloads report progress; null: the environment's Hub, silently.</summary>
+    public HubPaths? Hub { get; init; }
 }

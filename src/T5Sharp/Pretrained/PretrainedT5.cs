@@ -1,4 +1,5 @@
 using T5Sharp.Formats;
+using T5Sharp.Hub;
 using T5Sharp.Modeling;
 using T5Sharp.Runtime;
 using T5Sharp.Tokenization;
@@ -32,14 +33,16 @@ public sealed class PretrainedT5 : IDisposable
     public string? GenerationConfigJson { get; }
 
     /// <summary>
-    /// Reads config.json, the weights (safetensors, sharded, or pytorch_model.bin) and the tokenizer; the model computes
-    /// in <see cref="PretrainedLoadOptions.ComputeType"/>.
+    /// Reads config.json, the weights (safetensors, sharded, or pytorch_model.bin) and the tokenizer of a model folder or
+    /// of a Hub model (<c>owner/name[@revision]</c>, fetched into the cache first, as from_pretrained does); the model
+    /// computes in <see cref="PretrainedLoadOptions.ComputeType"/>.
     /// </summary>
-    public static PretrainedT5 Load(string directory, PretrainedLoadOptions? options = null)
+    public static PretrainedT5 Load(string nameOrPath, PretrainedLoadOptions? options = null)
     {
         options ??= new PretrainedLoadOptions();
         if (options.ComputeType != ComputeType.Float32)
             throw new ArgumentException($"compute type {options.ComputeType.Name()} is not available yet: models load in float32");
+        string directory = (options.Hub ?? new HubPaths()).ModelOrPath(nameOrPath);
         if (!System.IO.Directory.Exists(directory)) throw new CheckpointException($"{directory}: model folder not found");
         var config = T5Config.Load(Path.Combine(directory, ModelFiles.Config));
         var tokenizer = T5Tokenizer.FromFolder(directory);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using T5Sharp.Formats;
+using T5Sharp.Hub;
 
 namespace T5Sharp.Training;
 
@@ -16,11 +17,17 @@ public sealed class RunOptions
 
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
-    /// <summary>A Hugging Face T5 model folder.</summary>
+    /// <summary>A Hugging Face T5 model folder, or a Hub model name (owner/name[@revision]).</summary>
     [JsonPropertyName("model")] public string? Model { get; set; }
-    /// <summary>Training data: one file, or an array of files read one after the other (JSONL, JSON, CSV, TSV, Parquet).</summary>
+    /// <summary>
+    /// Training data: one file, or an array of files read one after the other (JSONL, JSON, CSV, TSV, Parquet); a Hub
+    /// dataset name stands for its train split.
+    /// </summary>
     [JsonPropertyName("data")] public JsonElement? Data { get; set; }
-    /// <summary>Evaluation data; without it, <see cref="ValidationSplit"/> holds out part of the training data.</summary>
+    /// <summary>
+    /// Evaluation data (a Hub dataset name stands for its validation split); without it, <see cref="ValidationSplit"/>
+    /// holds out part of the training data.
+    /// </summary>
     [JsonPropertyName("eval_data")] public string? EvalData { get; set; }
     /// <summary>Fraction of the training records held out for evaluation (after a shuffle seeded by <see cref="SplitSeed"/>).</summary>
     [JsonPropertyName("validation_split")] public double ValidationSplit { get; set; }
@@ -66,9 +73,11 @@ public sealed class RunOptions
 
     /// <summary>
     /// Reads <paramref name="json"/> (or an empty object) and applies <paramref name="overrides"/> (<c>key=value</c>,
-    /// the value read as JSON when it parses as JSON, else as a string), then validates everything.
+    /// the value read as JSON when it parses as JSON, else as a string), then validates everything. Hub names in
+    /// model, data and eval_data are fetched through <paramref name="hub"/> (default: the environment's Hub) and
+    /// replaced by their local paths (see <see cref="ResolveHubNames"/>).
     /// </summary>
-    public static RunOptions Parse(string? json, string source, IEnumerable<string>? overrides = null)
+    public static RunOptions Parse(string? json, string source, IEnumerable<string>? overrides = null, HubPaths? hub = null)
     {
         JsonObject root;
         try
@@ -100,13 +109,31 @@ public sealed class RunOptions
         options.Other = null;
         options.Training = TrainingArguments.FromJson(training.ToJsonString(), source);
         options.Validate(source);
+        options.ResolveHubNames(hub ?? new HubPaths());
         return options;
     }
 
-    public static RunOptions Load(string path, IEnumerable<string>? overrides = null)
+    public static RunOptions Load(string path, IEnumerable<string>? overrides = null, HubPaths? hub = null)
     {
         if (!File.Exists(path)) throw new TrainingException($"{path}: run options file not found");
-        return Parse(File.ReadAllText(path), path, overrides);
+        return Parse(File.ReadAllText(path), path, overrides, hub);
+    }
+
+    /// <summary>
+    /// Replaces Hub names (owner/name[@revision]) in model, data (train split) and eval_data (validation split) by the
+    /// local paths of their cached files, downloading what is missing. Other text stays as written: a missing local
+    /// file is reported where it is read, naming the path.
+    /// </summary>
+    public void ResolveHubNames(HubPaths hub)
+    {
+        if (Model is { } model) Model = hub.ModelOrPath(model);
+        if (Data is { ValueKind: JsonValueKind.String or JsonValueKind.Array })
+        {
+            var files = DataFiles.Select(f => hub.DataFileOrPath(f)).ToList();
+            Data = Data.Value.ValueKind == JsonValueKind.String
+                ? JsonSerializer.SerializeToElement(files[0]) : JsonSerializer.SerializeToElement(files);
+        }
+        if (EvalData is { } eval) EvalData = hub.DataFileOrPath(eval, "validation");
     }
 
     static JsonNode? ParseValue(string text)

@@ -3,18 +3,12 @@ using T5Sharp.Hub;
 namespace T5Sharp.Cli;
 
 /// <summary>
-/// What `--model` and `--data` accept: a local path, or a Hub name (`google/flan-t5-small`, `knkarthick/dialogsum@main`)
-/// fetched into huggingface_hub's cache (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE apply). Downloads show progress on stderr.
+/// Where `--model` and `--data` lead (the library's <see cref="HubPaths"/>: a local path, or a Hub name fetched into
+/// huggingface_hub's cache), with each download's progress shown on stderr.
 /// </summary>
-public static class HubPaths
+public static class Downloads
 {
-    static readonly Lazy<HubResolver> Resolver = new(HubResolver.FromEnvironment);
-
-    public static string Model(string nameOrPath) =>
-        Directory.Exists(nameOrPath) ? nameOrPath : Resolver.Value.ResolveModel(nameOrPath, Progress());
-
-    public static string Data(string nameOrPath, string split = "train") =>
-        File.Exists(nameOrPath) ? nameOrPath : Resolver.Value.ResolveDataFile(nameOrPath, split, Progress());
+    public static HubPaths Paths { get; } = new(progress: Progress());
 
     /// <summary>A progress line per file, redrawn at most 4 times a second (plain lines when stderr is redirected).</summary>
     static Action<HubDownloadProgress> Progress()
