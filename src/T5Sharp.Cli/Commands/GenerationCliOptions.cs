@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using T5Sharp.Formats;
 using T5Sharp.Generation;
 using T5Sharp.Pretrained;
 
@@ -8,7 +6,8 @@ namespace T5Sharp.Cli.Commands;
 
 /// <summary>
 /// The generation settings as command-line options (HF's names in kebab case), shared by every verb that generates:
-/// <see cref="AddTo"/> puts them on a command, <see cref="Build"/> reads them over the model's own settings.
+/// <see cref="AddTo"/> puts them on a command, <see cref="Settings"/> maps them onto the library's
+/// <see cref="GenerationSettings"/>, which layers them over the model's own.
 /// </summary>
 public sealed class GenerationCliOptions
 {
@@ -44,48 +43,33 @@ public sealed class GenerationCliOptions
         foreach (var option in All) command.Options.Add(option);
     }
 
-    /// <summary>The model's settings (or --generation-config), then --preset, then each option given; validated.</summary>
-    public (GenerationConfig Config, string? Prefix) Build(ParseResult parse, PretrainedT5 pretrained)
+    /// <summary>The options given, as the library's settings (HF's names; unset options stay null).</summary>
+    public GenerationSettings Settings(ParseResult parse) => new()
     {
-        var config = parse.GetValue(_configFile) is { } file
-            ? GenerationConfigJson.Load(file, GenerationConfigJson.FromModelConfig(pretrained.Config))
-            : GenerationConfigJson.ForModel(pretrained);
-        string? prefix = null;
-        if (parse.GetValue(_preset) is { } name)
-        {
-            var preset = GenerationPreset.Load(pretrained.Config, name, config, Path.Combine(pretrained.Directory, ModelFiles.Config));
-            (config, prefix) = (preset.Config, preset.Prefix);
-        }
-        if (parse.GetValue(_maxNewTokens) is { } maxNew) config = config with { MaxNewTokens = maxNew };
-        if (parse.GetValue(_maxLength) is { } maxLength) config = config with { MaxLength = maxLength, MaxNewTokens = parse.GetValue(_maxNewTokens) };
-        if (parse.GetValue(_minNewTokens) is { } minNew) config = config with { MinNewTokens = minNew };
-        if (parse.GetValue(_minLength) is { } minLength) config = config with { MinLength = minLength };
-        if (parse.GetValue(_numBeams) is { } beams) config = config with { NumBeams = beams };
-        if (parse.GetValue(_numReturn) is { } numReturn) config = config with { NumReturnSequences = numReturn };
-        if (parse.GetValue(_lengthPenalty) is { } lp) config = config with { LengthPenalty = lp };
-        if (parse.GetValue(_earlyStopping) is { } es) config = config with { EarlyStopping = ParseEarlyStopping(es) };
-        if (parse.GetValue(_noRepeat) is { } nr) config = config with { NoRepeatNgramSize = nr };
-        if (parse.GetValue(_encoderNoRepeat) is { } enr) config = config with { EncoderNoRepeatNgramSize = enr };
-        if (parse.GetValue(_repetitionPenalty) is { } rp) config = config with { RepetitionPenalty = rp };
-        if (parse.GetValue(_badWords) is { } bad)
-            config = GenerationConfigJson.Parse($"{{\"bad_words_ids\": {bad}}}", "--bad-words-ids", config);
-        if (parse.GetValue(_forcedEos) is { } forced) config = config with { ForcedEosTokenId = forced };
-        if (parse.GetValue(_doSample)) config = config with { DoSample = true };
-        if (parse.GetValue(_temperature) is { } t) config = config with { Temperature = t };
-        if (parse.GetValue(_topK) is { } k) config = config with { TopK = k };
-        if (parse.GetValue(_topP) is { } p) config = config with { TopP = p };
-        if (parse.GetValue(_typicalP) is { } typical) config = config with { TypicalP = typical };
-        if (parse.GetValue(_seed) is { } seed) config = config with { Seed = seed };
-        if (parse.GetValue(_outputScores)) config = config with { OutputScores = true };
-        config.Validate();
-        return (config, prefix);
-    }
-
-    static EarlyStopping ParseEarlyStopping(string value) => value.ToLowerInvariant() switch
-    {
-        "true" => EarlyStopping.WhenBeamsFinished,
-        "false" => EarlyStopping.Heuristic,
-        "never" => EarlyStopping.Never,
-        _ => throw new GenerationConfigException($"--early-stopping must be true, false or never, got '{value}'"),
+        Preset = parse.GetValue(_preset),
+        ConfigFile = parse.GetValue(_configFile),
+        MaxNewTokens = parse.GetValue(_maxNewTokens),
+        MaxLength = parse.GetValue(_maxLength),
+        MinNewTokens = parse.GetValue(_minNewTokens),
+        MinLength = parse.GetValue(_minLength),
+        NumBeams = parse.GetValue(_numBeams),
+        NumReturnSequences = parse.GetValue(_numReturn),
+        LengthPenalty = parse.GetValue(_lengthPenalty),
+        EarlyStopping = parse.GetValue(_earlyStopping) is { } es ? GenerationSettings.ParseEarlyStopping(es, "--early-stopping") : null,
+        NoRepeatNgramSize = parse.GetValue(_noRepeat),
+        EncoderNoRepeatNgramSize = parse.GetValue(_encoderNoRepeat),
+        RepetitionPenalty = parse.GetValue(_repetitionPenalty),
+        BadWordsIds = parse.GetValue(_badWords) is { } bad ? GenerationSettings.ParseBadWordsIds(bad, "--bad-words-ids") : null,
+        ForcedEosTokenId = parse.GetValue(_forcedEos),
+        DoSample = parse.GetValue(_doSample) ? true : null,
+        Temperature = parse.GetValue(_temperature),
+        TopK = parse.GetValue(_topK),
+        TopP = parse.GetValue(_topP),
+        TypicalP = parse.GetValue(_typicalP),
+        Seed = parse.GetValue(_seed),
+        OutputScores = parse.GetValue(_outputScores) ? true : null,
     };
+
+    /// <summary>The model's settings (or --generation-config), then --preset, then each option given; validated.</summary>
+    public (GenerationConfig Config, string? Prefix) Build(ParseResult parse, PretrainedT5 pretrained) => Settings(parse).Resolve(pretrained);
 }
