@@ -50,9 +50,9 @@ public static class EvaluateCommand
             {
                 string modelDir = parse.GetValue(model) ?? throw new ArgumentException("--model DIR is required (or --predictions FILE)");
                 string dataPath = parse.GetValue(data) ?? throw new ArgumentException("--data FILE is required with --model");
-                var set = EvaluationSet.Read(HubPaths.Data(dataPath, "test"), parse.GetValue(sourceField)!, ReferenceFields(parse.GetValue(referenceField)!),
+                var set = EvaluationSet.Read(Downloads.Paths.DataFile(dataPath, "test"), parse.GetValue(sourceField)!, ReferenceFields(parse.GetValue(referenceField)!),
                     parse.GetValue(limit), Template(parse, template));
-                using var pretrained = PretrainedT5.Load(HubPaths.Model(modelDir));
+                using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(modelDir));
                 AdapterOption.Apply(parse, adapter, pretrained);
                 result = Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, "evaluate"), options);
             }
@@ -74,8 +74,7 @@ public static class EvaluateCommand
     };
 
     /// <summary>The --template prompt, with the escapes a shell can't type (\n, \t) turned into the characters.</summary>
-    internal static PromptTemplate? Template(ParseResult parse, Option<string?> option) =>
-        parse.GetValue(option) is { } text ? new PromptTemplate(InputTexts.Unescape(text)) : null;
+    internal static PromptTemplate? Template(ParseResult parse, Option<string?> option) => PromptBuilder.TypedTemplate(parse.GetValue(option));
 
     internal static Option<string> MetricsOption() => new("--metrics")
         { Description = "Comma list of metrics: rouge, rouge1, rouge2, rougeL, rougeLsum, bleu, chrf.", DefaultValueFactory = _ => "rouge,bleu,chrf" };
@@ -121,7 +120,8 @@ public static class EvaluateCommand
             if (config.NumReturnSequences != 1)
                 throw new ArgumentException("evaluate scores one output per input: --num-return-sequences must be 1");
             int? maxSource = parse.GetValue(_maxSource);
-            return sources => TextGenerator.Generate(pretrained, sources.Select(s => prefix + s).ToList(), config, batchSize, maxSource,
+            var prompt = new PromptBuilder(Prefix: prefix); // the sources already went through the template as they were read
+            return sources => TextGenerator.Generate(pretrained, sources.Select(prompt.ForRendered).ToList(), config, batchSize, maxSource,
                 done => Console.Error.WriteLine($"{label}: generated {done}/{sources.Count}"));
         }
     }

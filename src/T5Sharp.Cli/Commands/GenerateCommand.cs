@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using T5Sharp.Data;
 using T5Sharp.Generation;
 using T5Sharp.Pretrained;
 
@@ -34,19 +35,19 @@ public static class GenerateCommand
         {
             var promptTemplate = EvaluateCommand.Template(parse, template);
             bool chat = parse.GetValue(interactive);
-            var inputs = chat ? [] : InputTexts.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field), promptTemplate);
-            using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
+            var inputs = chat ? [] : PromptInputs.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field), promptTemplate);
+            using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(parse.GetValue(model)!));
             AdapterOption.Apply(parse, adapter, pretrained);
             var (config, prefix) = generation.Build(parse, pretrained);
-            Func<string, string> prompt = text =>
-                prefix + InputTexts.Prompt(promptTemplate, text, new Dictionary<string, string?>(), new("--interactive", 1));
+            var prompt = new PromptBuilder(promptTemplate, prefix);
             if (chat)
             {
                 int budget = parse.GetValue(maxSource) ?? pretrained.Tokenizer.ModelMaxLength ?? 512;
-                RunChat(new ChatSession(pretrained, config, prompt, new ConversationContext(parse.GetValue(contextTurns), budget)));
+                RunChat(new ChatSession(pretrained, config, text => prompt.ForText(text, "--interactive"),
+                    new ConversationContext(parse.GetValue(contextTurns), budget)));
                 return 0;
             }
-            var prompts = inputs.Select(i => prefix + i.Prompt).ToList();
+            var prompts = inputs.Select(prompt.For).ToList();
             bool fromFile = parse.GetValue(inputFile) is not null;
             bool stream = !fromFile && config.NumBeams == 1 && config.NumReturnSequences == 1 && !config.OutputScores;
             var streamer = stream ? new TextStreamer(pretrained.Tokenizer, piece => { Console.Write(piece); Console.Out.Flush(); }) : null;
@@ -63,7 +64,7 @@ public static class GenerateCommand
                 if (fromFile || config.OutputScores)
                     Console.WriteLine(JsonSerializer.Serialize(new
                     {
-                        input = inputs[i / perInput].Input, generated = o.Text, sequence_score = o.SequenceScore, token_logprobs = o.TokenLogProbs,
+                        input = inputs[i / perInput].Text, generated = o.Text, sequence_score = o.SequenceScore, token_logprobs = o.TokenLogProbs,
                     }));
                 else Console.WriteLine(o.Text);
             }
