@@ -1,5 +1,4 @@
 using System.CommandLine;
-using T5Sharp.Formats;
 using T5Sharp.Peft;
 using T5Sharp.Pretrained;
 
@@ -25,7 +24,7 @@ public static class LoraCommand
             { model, adapter, output };
         command.SetAction(parse =>
         {
-            using var pretrained = PretrainedT5.Load(HubPaths.Model(parse.GetValue(model)!));
+            using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(parse.GetValue(model)!));
             var lora = LoraAdapter.Load(pretrained.Model, parse.GetValue(adapter)!);
             int layers = lora.Layers.Count;
             lora.MergeAndUnload();
@@ -44,7 +43,7 @@ public static class LoraCommand
             { adapter, model };
         command.SetAction(parse =>
         {
-            Describe(parse.GetValue(adapter)!, parse.GetValue(model) is { } m ? HubPaths.Model(m) : null);
+            Describe(parse.GetValue(adapter)!, parse.GetValue(model) is { } m ? Downloads.Paths.Model(m) : null);
             return 0;
         });
         return command;
@@ -53,12 +52,11 @@ public static class LoraCommand
     /// <summary>Prints an adapter's config and tensors, and with a base model folder peft's trainable-parameter line.</summary>
     internal static void Describe(string dir, string? modelDir)
     {
-        var config = LoraConfig.Load(Path.Combine(dir, LoraConfig.ConfigFile));
-        string weights = Path.Combine(dir, LoraAdapter.WeightsFile);
-        var tensors = CheckpointReader.ReadHeader(File.Exists(weights) ? weights : Path.Combine(dir, LoraAdapter.PickleWeightsFile));
-        Console.WriteLine($"adapter folder  {dir}");
+        var d = LoraAdapterDescription.Read(dir, modelDir);
+        var config = d.Config;
+        Console.WriteLine($"adapter folder  {d.Directory}");
         Console.WriteLine($"base model      {config.BaseModelNameOrPath ?? "(not recorded)"}");
-        Console.WriteLine($"rank / alpha    r {config.R}, lora_alpha {config.LoraAlpha}, scaling {config.Scaling(config.R, config.LoraAlpha):G4}" +
+        Console.WriteLine($"rank / alpha    r {config.R}, lora_alpha {config.LoraAlpha}, scaling {d.Scaling:G4}" +
                           (config.UseRslora ? " (rsLoRA)" : ""));
         Console.WriteLine($"dropout         {config.LoraDropout}");
         Console.WriteLine($"targets         {config.TargetModulesRegex ?? string.Join(", ", config.EffectiveTargets)}");
@@ -66,14 +64,7 @@ public static class LoraCommand
         if (config.RankPattern.Count + config.AlphaPattern.Count > 0)
             Console.WriteLine($"patterns        rank {string.Join(", ", config.RankPattern.Select(kv => $"{kv.Key}={kv.Value}"))}; " +
                               $"alpha {string.Join(", ", config.AlphaPattern.Select(kv => $"{kv.Key}={kv.Value}"))}");
-        Console.WriteLine($"tensors         {tensors.Count}, {tensors.Sum(t => t.Numel):N0} parameters");
-        if (modelDir is not null)
-        {
-            // weights only: the report needs no tokenizer
-            using var baseModel = new Modeling.T5ForConditionalGeneration(Modeling.T5Config.Load(Path.Combine(modelDir, ModelFiles.Config)));
-            PretrainedT5.LoadWeights(baseModel, modelDir);
-            var lora = LoraAdapter.Load(baseModel, dir, trainable: true);
-            Console.WriteLine(lora.CountParameters().ToString());
-        }
+        Console.WriteLine($"tensors         {d.TensorCount}, {d.ParameterCount:N0} parameters");
+        if (d.Trainable is { } trainable) Console.WriteLine(trainable.ToString());
     }
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using T5Sharp.Data;
 using T5Sharp.Evaluation;
 using T5Sharp.Generation;
-using T5Sharp.Modeling;
 using T5Sharp.Pretrained;
 using T5Sharp.Training;
 
@@ -58,7 +58,8 @@ public static class TrainCommand
         {
             bool demo = parse.GetValue(config) is null && parse.GetValue(model) is null && parse.GetValue(data) is null;
             var overrides = new List<string>();
-            if (demo) overrides.AddRange(DemoOverrides(parse.GetValue(output) ?? "runs/demo"));
+            var demoRun = demo ? new DemoRun(SamplesDir()) : null;
+            if (demoRun is not null) overrides.AddRange(demoRun.Overrides(parse.GetValue(output) ?? "runs/demo"));
             void Add(string key, object? value)
             {
                 if (value is null) return;
@@ -70,12 +71,12 @@ public static class TrainCommand
                 };
                 overrides.Add($"{key}={text}");
             }
-            Add("model", parse.GetValue(model) is { } m ? HubPaths.Model(m) : null);
-            Add("data", parse.GetValue(data) is { } d ? HubPaths.Data(d) : null);
-            Add("eval_data", parse.GetValue(evalData) is { } e ? HubPaths.Data(e, "validation") : null);
+            Add("model", parse.GetValue(model) is { } m ? Downloads.Paths.Model(m) : null);
+            Add("data", parse.GetValue(data) is { } d ? Downloads.Paths.DataFile(d) : null);
+            Add("eval_data", parse.GetValue(evalData) is { } e ? Downloads.Paths.DataFile(e, "validation") : null);
             Add("source_field", parse.GetValue(sourceField));
             Add("target_field", parse.GetValue(targetField));
-            Add("template", parse.GetValue(template) is { } t ? InputTexts.Unescape(t) : null);
+            Add("template", parse.GetValue(template) is { } t ? PromptBuilder.Unescape(t) : null);
             Add("output_dir", parse.GetValue(output));
             Add("num_train_epochs", parse.GetValue(epochs));
             Add("max_steps", parse.GetValue(maxSteps));
@@ -87,10 +88,12 @@ public static class TrainCommand
             overrides.AddRange(parse.GetValue(set) ?? []);
 
             string? configPath = parse.GetValue(config);
-            var options = configPath is null ? RunOptions.Parse(null, "command line", overrides) : RunOptions.Load(configPath, overrides);
-            if (demo) options.Model = DemoModel(options);
+            var options = configPath is null
+                ? RunOptions.Parse(null, "command line", overrides, Downloads.Paths)
+                : RunOptions.Load(configPath, overrides, Downloads.Paths);
+            demoRun?.CreateModel(options);
             if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
-            using var pretrained = PretrainedT5.Load(HubPaths.Model(options.Model));
+            using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(options.Model));
             var run = new TrainingRun(options, pretrained);
             if (run.Lora is { } adapter) Console.Error.WriteLine(adapter.CountParameters().ToString());
             if (parse.GetValue(dryRun))
@@ -124,44 +127,19 @@ public static class TrainCommand
                                         $"Continue with: t5sharp train ... --resume {result.LastCheckpoint}");
                 return Interrupted;
             }
-            PrintSummary(result, run, demo);
+            PrintSummary(result, demoRun is null ? [] : DemoRun.BeforeAfter(run, result));
             return 0;
         }
     }
 
-    /// <summary>The demo run: samples/dialogues.jsonl, 10 % held out, ROUGE before (eval_on_start) and after each epoch.</summary>
-    static IEnumerable<string> DemoOverrides(string outputDir)
-    {
-        string samples = SamplesDir();
-        return
-        [
-            $"data={System.Text.Json.JsonSerializer.Serialize(Path.Combine(samples, "dialogues.jsonl"))}",
-            "validation_split=0.1", "source_field=\"dialogue\"", "target_field=\"summary\"", "template=\"Summarize: {dialogue}\"",
-            "max_source_length=128", "max_target_length=48", $"output_dir={System.Text.Json.JsonSerializer.Serialize(outputDir)}",
-            "num_train_epochs=12", "per_device_train_batch_size=16", "learning_rate=0.003", "warmup_ratio=0.05", "logging_steps=10",
-            "eval_strategy=\"epoch\"", "eval_on_start=true", "predict_with_generate=true", "generation_max_length=48",
-            "save_strategy=\"epoch\"", "save_total_limit=1", "metric_for_best_model=\"rouge1\"", "seed=0",
-        ];
-    }
-
+    /// <summary>The demo's samples folder, copied beside the program by the build.</summary>
     static string SamplesDir()
     {
         string dir = Path.Combine(AppContext.BaseDirectory, "samples");
         return Directory.Exists(dir) ? dir : throw new TrainingException($"{dir}: the demo's sample folder is missing from the build output");
     }
 
-    /// <summary>A random model at samples/config.json with FLAN-T5's tokenizer, written to output_dir/init (HF's init, seeded).</summary>
-    static string DemoModel(RunOptions options)
-    {
-        string samples = SamplesDir();
-        string dir = Path.Combine(options.Training.OutputDir, "init");
-        var config = T5Config.Load(Path.Combine(samples, "config.json"));
-        using var model = RandomModel.Create(config, options.Training.Seed);
-        ModelFolder.Save(dir, config, model.state_dict(), tokenizerSourceDir: samples);
-        return dir;
-    }
-
-    static void PrintSummary(RunResult result, TrainingRun run, bool demo)
+    static void PrintSummary(RunResult result, IReadOnlyList<DemoExample> examples)
     {
         var history = result.State.LogHistory;
         if (history.LastOrDefault(e => e.TrainLoss is not null) is { } summary)
@@ -177,17 +155,15 @@ public static class TrainCommand
             if (result.State.BestModelCheckpoint is { } best)
                 Console.WriteLine($"best {result.State.BestMetric:0.####} at {best}");
         }
-        if (demo && result.Evaluations.Count > 0 && result.Evaluations[^1].Evaluation.Predictions.Count > 0)
+        if (examples.Count > 0)
         {
-            var before = result.Evaluations[0].Evaluation.Predictions;
-            var after = result.Evaluations[^1].Evaluation.Predictions;
             Console.WriteLine();
-            for (int i = 0; i < Math.Min(3, after.Count); i++)
+            foreach (var example in examples)
             {
-                Console.WriteLine($"dialogue:  {run.Data.EvalExamples[i].Source.Replace("\n", " / ")}");
-                Console.WriteLine($"reference: {run.Data.EvalExamples[i].Target}");
-                Console.WriteLine($"before:    {before[i]}");
-                Console.WriteLine($"after:     {after[i]}");
+                Console.WriteLine($"dialogue:  {example.Source.Replace("\n", " / ")}");
+                Console.WriteLine($"reference: {example.Reference}");
+                Console.WriteLine($"before:    {example.Before}");
+                Console.WriteLine($"after:     {example.After}");
                 Console.WriteLine();
             }
         }
