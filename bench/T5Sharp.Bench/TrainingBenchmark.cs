@@ -39,10 +39,10 @@ public static class TrainingBenchmark
         double peakBefore = MatmulPeak.Measure(seconds: PeakWindow);
         using var model = RandomModel.Create(config, seed: 0);
         long parameterCount = model.parameters().Sum(p => p.numel());
-        var trainer = new Seq2SeqTrainer(model, new TrainingArguments
+        var arguments = new TrainingArguments
         {
             LearningRate = 1e-4, Optim = "adamw_torch", MaxSteps = 1 + timedSteps, PerDeviceTrainBatchSize = batch,
-        });
+        };
 
         // Batches are made on demand inside the trainer's per-step dispose scope, seeded by index: every step gets
         // fresh data and frees it afterwards, as a real data pipeline would.
@@ -59,7 +59,7 @@ public static class TrainingBenchmark
         var rssAfterStep = new List<double>();
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var watch = Stopwatch.StartNew();
-        trainer.Train(1 + timedSteps, MicroBatch, onStep: report =>
+        var onStep = new StepEnd(report =>
         {
             stepSeconds.Add(watch.Elapsed.TotalSeconds);
             double peakAfter = MatmulPeak.Measure(seconds: PeakWindow);
@@ -69,8 +69,8 @@ public static class TrainingBenchmark
             rssAfterStep.Add(ProcessMemory.RssBytes());
             if (isBase) Console.WriteLine($"  step {report.GlobalStep}: {stepSeconds[^1]:F1} s, loss {report.Loss:F3}");
             watch.Restart();
-            return false;
         });
+        new Seq2SeqTrainer(model, arguments, 1 + timedSteps, MicroBatch, [onStep]).Train();
         double peakRssBytes = ProcessMemory.PeakRssBytes();
 
         var timed = stepSeconds.Skip(1).OrderBy(s => s).ToList(); // step 1 is the warm-up (AdamW state, allocator)
@@ -115,4 +115,10 @@ public static class TrainingBenchmark
         DModel = 768, DFf = 2048, DKv = 64, NumHeads = 12, NumLayers = 12, NumDecoderLayers = 12, VocabSize = 32128,
         FeedForwardProj = "gated-gelu", TieWordEmbeddingsRaw = false, DropoutRate = 0.1,
     };
+
+    /// <summary>Runs an action after every optimizer step.</summary>
+    sealed class StepEnd(Action<StepReport> action) : ITrainerCallback
+    {
+        public void OnStepEnd(TrainingArguments args, TrainerState state, TrainerControl control, StepReport step) => action(step);
+    }
 }

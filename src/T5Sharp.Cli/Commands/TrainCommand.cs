@@ -94,11 +94,12 @@ public static class TrainCommand
             demoRun?.CreateModel(options);
             if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
             using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(options.Model));
-            var run = new TrainingRun(options, pretrained);
-            if (run.Lora is { } adapter) Console.Error.WriteLine(adapter.CountParameters().ToString());
+            var progress = new ProgressPrinter();
+            var trainer = new Seq2SeqTrainer(options, pretrained, [progress]);
+            if (trainer.Lora is { } adapter) Console.Error.WriteLine(adapter.CountParameters().ToString());
             if (parse.GetValue(dryRun))
             {
-                Console.Write(DryRunReport.Create(run, options, pretrained.Model));
+                Console.Write(DryRunReport.Create(trainer, options, pretrained.Model));
                 return 0;
             }
 
@@ -110,11 +111,11 @@ public static class TrainCommand
                 Console.Error.WriteLine("\ninterrupted: saving a checkpoint at the end of this step ...");
             };
             Console.CancelKeyPress += onCancel;
-            var progress = new ProgressPrinter(options.Training.LoggingInterval(run.Plan().TotalSteps));
-            RunResult result;
+            TrainOutput result;
             try
             {
-                result = run.Run(cancellation.Token, progress.Report, parse.GetValue(resume));
+                result = trainer.Train(parse.GetValue(resume), cancellation.Token);
+                if (result.EarlyStopped) progress.Note($"early stopping at step {result.State.GlobalStep}: no improvement");
             }
             finally
             {
@@ -127,7 +128,7 @@ public static class TrainCommand
                                         $"Continue with: t5sharp train ... --resume {result.LastCheckpoint}");
                 return Interrupted;
             }
-            PrintSummary(result, demoRun is null ? [] : DemoRun.BeforeAfter(run, result));
+            PrintSummary(result, demoRun is null ? [] : DemoRun.BeforeAfter(trainer, result));
             return 0;
         }
     }
@@ -139,7 +140,7 @@ public static class TrainCommand
         return Directory.Exists(dir) ? dir : throw new TrainingException($"{dir}: the demo's sample folder is missing from the build output");
     }
 
-    static void PrintSummary(RunResult result, IReadOnlyList<DemoExample> examples)
+    static void PrintSummary(TrainOutput result, IReadOnlyList<DemoExample> examples)
     {
         var history = result.State.LogHistory;
         if (history.LastOrDefault(e => e.TrainLoss is not null) is { } summary)
@@ -174,37 +175,33 @@ public static class TrainCommand
         key.StartsWith("eval_rouge", StringComparison.Ordinal) ? (100 * value).ToString("0.00", CultureInfo.InvariantCulture)
             : value.ToString("0.####", CultureInfo.InvariantCulture);
 
-    /// <summary>A live status line on a terminal (step, epoch, loss, lr, tokens/s, ETA); plain log lines when redirected.</summary>
-    sealed class ProgressPrinter(long loggingSteps)
+    /// <summary>
+    /// The trainer's progress on stderr: a live status line on a terminal (step, epoch, loss, lr, tokens/s, ETA), plain
+    /// log lines every logging_steps when redirected; evaluation metrics and saved checkpoints as they happen.
+    /// </summary>
+    sealed class ProgressPrinter : ITrainerCallback
     {
         readonly bool _live = !Console.IsErrorRedirected;
         bool _lineOpen;
 
-        public void Report(RunEvent e)
+        public void OnStepEnd(TrainingArguments args, TrainerState state, TrainerControl control, StepReport step)
         {
-            switch (e.Kind)
+            var speed = state.Speed;
+            string line = $"step {step.GlobalStep}/{state.MaxSteps} {Bar(step.GlobalStep, state.MaxSteps)} epoch {step.Epoch:0.00} " +
+                          $"loss {step.Loss:0.0000} lr {step.LearningRateUsed:0.###e+0} {speed?.TokensPerSecond:0} tok/s ETA {speed?.Eta:hh\\:mm\\:ss}";
+            if (_live)
             {
-                case RunEventKind.Step:
-                    string line = $"step {e.Step}/{e.MaxSteps} {Bar(e.Step, e.MaxSteps)} epoch {e.Epoch:0.00} loss {e.Loss:0.0000} " +
-                                  $"lr {e.LearningRate:0.###e+0} {e.TokensPerSecond:0} tok/s ETA {e.Eta:hh\\:mm\\:ss}";
-                    if (_live)
-                    {
-                        Console.Error.Write("\r" + line + "   "); // trailing blanks wipe a longer previous line
-                        _lineOpen = true;
-                    }
-                    else if (e.Step % loggingSteps == 0 || e.Step == e.MaxSteps) Console.Error.WriteLine(line);
-                    break;
-                case RunEventKind.Evaluation:
-                    Write($"eval at step {e.Step}: " + string.Join(", ", e.Metrics!.Select(kv => $"{kv.Key} {Format(kv.Key, kv.Value)}")));
-                    break;
-                case RunEventKind.Checkpoint:
-                    Write($"saved {e.Path}");
-                    break;
-                case RunEventKind.EarlyStop:
-                    Write($"early stopping at step {e.Step}: no improvement");
-                    break;
+                Console.Error.Write("\r" + line + "   "); // trailing blanks wipe a longer previous line
+                _lineOpen = true;
             }
+            else if (step.GlobalStep % state.LoggingSteps == 0 || step.GlobalStep == state.MaxSteps) Console.Error.WriteLine(line);
         }
+
+        public void OnEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, IReadOnlyDictionary<string, double> metrics) =>
+            Note($"eval at step {state.GlobalStep}: " + string.Join(", ", metrics.Select(kv => $"{kv.Key} {Format(kv.Key, kv.Value)}")));
+
+        public void OnSave(TrainingArguments args, TrainerState state, TrainerControl control, string checkpointDir) =>
+            Note($"saved {checkpointDir}");
 
         static string Bar(long done, long total)
         {
@@ -212,7 +209,7 @@ public static class TrainCommand
             return "[" + new string('#', filled) + new string('.', 20 - filled) + "]";
         }
 
-        void Write(string text)
+        public void Note(string text)
         {
             Finish();
             Console.Error.WriteLine(text);

@@ -50,13 +50,13 @@ public sealed class DemoRun
     }
 
     /// <summary>The first <paramref name="count"/> held-out examples with the generated texts of the first and last evaluation.</summary>
-    public static IReadOnlyList<DemoExample> BeforeAfter(TrainingRun run, RunResult result, int count = 3)
+    public static IReadOnlyList<DemoExample> BeforeAfter(Seq2SeqTrainer trainer, TrainOutput result, int count = 3)
     {
-        if (result.Evaluations.Count == 0 || result.Evaluations[^1].Evaluation.Predictions.Count == 0) return [];
+        if (trainer.Data is not { } data || result.Evaluations.Count == 0 || result.Evaluations[^1].Evaluation.Predictions.Count == 0) return [];
         var before = result.Evaluations[0].Evaluation.Predictions;
         var after = result.Evaluations[^1].Evaluation.Predictions;
         return Enumerable.Range(0, Math.Min(count, after.Count))
-            .Select(i => new DemoExample(run.Data.EvalExamples[i].Source, run.Data.EvalExamples[i].Target, before[i], after[i]))
+            .Select(i => new DemoExample(data.EvalExamples[i].Source, data.EvalExamples[i].Target, before[i], after[i]))
             .ToList();
     }
 }

@@ -13,17 +13,19 @@ public sealed record DryRunReport(
     long TotalParameters,
     TrainingMemoryEstimate Memory)
 {
-    public static DryRunReport Create(TrainingRun run, RunOptions options, T5Sharp.Modeling.T5ForConditionalGeneration model)
+    public static DryRunReport Create(Seq2SeqTrainer trainer, RunOptions options, T5Sharp.Modeling.T5ForConditionalGeneration model)
     {
-        var (micro, perEpoch, total) = run.Plan();
+        var data = trainer.Data ?? throw new TrainingException("a dry run needs a trainer built from run options");
+        var plan = trainer.Plan;
         if (options.Freeze.Count > 0) ParameterFreezing.Apply(model, options.Freeze);
         long all = model.parameters().Sum(p => p.numel());
         long trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
-        int longestSource = run.Data.Train.Examples.Max(e => e.InputIds.Length);
-        int longestTarget = run.Data.Train.Examples.Max(e => e.Labels.Length);
+        int longestSource = data.Train.Examples.Max(e => e.InputIds.Length);
+        int longestTarget = data.Train.Examples.Max(e => e.Labels.Length);
         var memory = TrainingMemoryEstimate.For(model.Config, trainable, all, options.Training.Optim,
             options.Training.PerDeviceTrainBatchSize, RoundUp(longestSource, options.PadToMultipleOf), RoundUp(longestTarget, options.PadToMultipleOf));
-        return new DryRunReport(run.Data.Train.Report, run.Data.Eval?.Report, micro, perEpoch, total, trainable, all, memory);
+        return new DryRunReport(data.Train.Report, data.Eval?.Report, plan.MicroBatchesPerEpoch, plan.StepsPerEpoch, plan.MaxSteps,
+            trainable, all, memory);
     }
 
     static int RoundUp(int length, int? multiple) => multiple is int m && length % m != 0 ? (length / m + 1) * m : length;

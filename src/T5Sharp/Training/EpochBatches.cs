@@ -6,9 +6,10 @@ namespace T5Sharp.Training;
 
 /// <summary>
 /// The training micro-batches of each epoch: the examples in a seeded random order that changes every epoch
-/// (HF's sampler: <c>torch.randperm(n, generator seeded with seed + epoch)</c>) or in file order, cut into batches of
-/// per_device_train_batch_size (the last may be smaller, as HF's dataloader keeps it) and collated on demand, so only
-/// the current micro-batch's tensors exist. Counts the real (unpadded) tokens it hands out, for tokens/s.
+/// (HF's sampler: <c>torch.randperm(n, generator seeded with seed + epoch)</c>), in HF's group_by_length order
+/// (<see cref="LengthGroupedSampler"/>, seeded with seed + epoch, megabatches of batch size × accumulation steps as HF
+/// builds the sampler), or in file order, cut into batches of per_device_train_batch_size (the last may be smaller, as
+/// HF's dataloader keeps it) and collated on demand, so only the current micro-batch's tensors exist.
 /// </summary>
 public sealed class EpochBatches
 {
@@ -17,27 +18,28 @@ public sealed class EpochBatches
     readonly int _batchSize;
     readonly bool _shuffle;
     readonly int _seed;
+    readonly int? _groupedBatchSize;
     long _orderEpoch = -1;
     int[] _order = [];
 
-    public EpochBatches(Seq2SeqTokenizedDataset data, int batchSize, bool shuffle, int seed, int? padToMultipleOf)
+    /// <param name="shuffle">Reshuffle every epoch; false keeps file order. group_by_length takes precedence.</param>
+    public EpochBatches(Seq2SeqTokenizedDataset data, TrainingArguments args, bool shuffle, int? padToMultipleOf)
     {
         if (data.Count == 0) throw new TrainingException("the training set is empty");
         _data = data;
-        _batchSize = batchSize;
+        _batchSize = args.PerDeviceTrainBatchSize;
         _shuffle = shuffle;
-        _seed = seed;
+        _seed = args.Seed;
+        _groupedBatchSize = args.GroupByLength ? args.PerDeviceTrainBatchSize * args.GradientAccumulationSteps : null;
         _collator = new Seq2SeqCollator(padToMultipleOf: padToMultipleOf);
     }
 
-    public int MicroBatchesPerEpoch => (_data.Count + _batchSize - 1) / _batchSize;
-
-    /// <summary>Source + target tokens (without padding) of the micro-batches handed out so far.</summary>
-    public long TokensServed { get; private set; }
+    public int MicroBatchesPerEpoch => TrainingPlan.MicroBatchesFor(_data.Count, _batchSize);
 
     /// <summary>The example indices of an epoch, in training order.</summary>
     public int[] Order(long epoch)
     {
+        if (_groupedBatchSize is int grouped) return LengthGroupedSampler.Indices(_data.InputLengths(), grouped, (int)(_seed + epoch));
         if (!_shuffle) return Enumerable.Range(0, _data.Count).ToArray();
         using var generator = new torch.Generator((ulong)(_seed + epoch));
         using var permutation = torch.randperm(_data.Count, ScalarType.Int64, generator: generator);
@@ -53,7 +55,6 @@ public sealed class EpochBatches
             _orderEpoch = epoch;
         }
         var examples = _order.Skip(index * _batchSize).Take(_batchSize).Select(i => _data[i]).ToList();
-        TokensServed += examples.Sum(e => (long)e.InputIds.Length + e.Labels.Length);
         var (ids, mask, labels) = _collator.Collate(examples).ToTensors();
         return new TrainingBatch(ids, mask, labels);
     }

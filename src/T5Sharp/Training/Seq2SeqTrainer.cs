@@ -1,138 +1,182 @@
+using System.Diagnostics;
 using T5Sharp.Modeling;
+using T5Sharp.Peft;
+using T5Sharp.Pretrained;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace T5Sharp.Training;
 
 /// <summary>
-/// The training loop of transformers' Seq2SeqTrainer (4.44) over already-collated micro-batches in a fixed order:
-/// per micro-batch forward + backward of loss / gradient_accumulation_steps; every accumulation_steps micro-batches
-/// clip the total gradient norm, optimizer step, scheduler step, zero the gradients and log like HF
-/// ({loss, grad_norm, learning_rate, epoch, step}, the lr read after the scheduler stepped). Optimizer and param
+/// transformers' Seq2SeqTrainer (4.44) and its train(): the one owner of the training loop. Per micro-batch a training
+/// step (forward + backward of loss / gradient_accumulation_steps); at each accumulation boundary clip the total
+/// gradient norm, optimizer step, scheduler step, zero the gradients, then the callbacks' on_step_end and whatever the
+/// <see cref="TrainerControl"/> asks for: log ({loss, grad_norm, learning_rate, epoch, step}, the lr read after the
+/// scheduler stepped), evaluate, save a checkpoint (best-model tracking, save_total_limit), stop. Optimizer and param
 /// groups as HF builds them (<c>adamw_torch</c> or <c>adafactor</c>, no weight decay on biases and layer norms).
+/// Built from bare pieces (a model, arguments, micro-batches) it trains just that; built from <see cref="RunOptions"/>
+/// and a loaded model it runs a whole fine-tuning run: data, layer freezing, a seeded order per epoch, evaluation,
+/// early stopping, metrics.jsonl, load_best_model_at_end and the run folder (<c>run.json</c>, <c>metrics.jsonl</c>,
+/// <c>checkpoint-N/</c>, <c>final/</c>; with a <c>lora</c> option only the adapter trains and is stored, in peft's layout).
+/// The library prints nothing: progress goes to <see cref="ITrainerCallback"/>s.
 /// </summary>
 public sealed class Seq2SeqTrainer
 {
-    readonly T5ForConditionalGeneration _model;
-    TrainingProgress _progress = new();
+    public const string FinalDirName = "final";
 
-    public Seq2SeqTrainer(T5ForConditionalGeneration model, TrainingArguments args)
+    readonly T5ForConditionalGeneration _model;
+    readonly Func<long, int, TrainingBatch> _microBatch;
+    readonly ICheckpointWeights _weights;
+    readonly RunSetup? _run;
+    readonly TrainerCallbackHandler _callbacks;
+    TrainingEvaluator? _evaluator;
+    TrainingProgress _progress = new();
+    readonly List<float> _microLosses = [];
+    readonly List<(long, TrainingEvaluation)> _evaluations = [];
+    float? _gradNorm;
+    string? _lastCheckpoint;
+    long _lastSavedStep = -1, _tokensTrained, _firstStep;
+    readonly Stopwatch _trainClock = new(), _stepClock = new();
+
+    /// <summary>Trains over <paramref name="microBatches"/> (one epoch, replayed each epoch).</summary>
+    public Seq2SeqTrainer(T5ForConditionalGeneration model, TrainingArguments args, IReadOnlyList<TrainingBatch> microBatches,
+        IEnumerable<ITrainerCallback>? callbacks = null, TrainingEvaluator? evaluator = null)
+        : this(model, args, microBatches.Count, (_, i) => microBatches[i], callbacks, evaluator) { }
+
+    /// <summary>
+    /// Trains over micro-batches made on demand: <paramref name="microBatch"/>(epoch, index) is called inside the step's
+    /// dispose scope, so tensors it creates are freed after the step (memory stays flat however large the data) and each
+    /// epoch may order the data differently (a seeded shuffle per epoch, as HF's sampler).
+    /// </summary>
+    public Seq2SeqTrainer(T5ForConditionalGeneration model, TrainingArguments args, int microBatchesPerEpoch,
+        Func<long, int, TrainingBatch> microBatch, IEnumerable<ITrainerCallback>? callbacks = null, TrainingEvaluator? evaluator = null)
+        : this(model, args, microBatchesPerEpoch, microBatch, new FullModelWeights(model, null, null), null, callbacks)
+    {
+        _evaluator = evaluator;
+    }
+
+    /// <summary>A whole run: reads and tokenizes the data at once, so that data errors surface before any training.</summary>
+    public Seq2SeqTrainer(RunOptions options, PretrainedT5 pretrained, IEnumerable<ITrainerCallback>? callbacks = null)
+        : this(RunSetup.Create(options, pretrained), callbacks) { }
+
+    Seq2SeqTrainer(RunSetup run, IEnumerable<ITrainerCallback>? callbacks)
+        : this(run.Pretrained.Model, run.Options.Training, run.Batches.MicroBatchesPerEpoch, run.Batches.Get, run.Weights, run,
+            run.Callbacks().Concat(callbacks ?? [])) { }
+
+    Seq2SeqTrainer(T5ForConditionalGeneration model, TrainingArguments args, int microBatchesPerEpoch,
+        Func<long, int, TrainingBatch> microBatch, ICheckpointWeights weights, RunSetup? run, IEnumerable<ITrainerCallback>? callbacks)
     {
         args.Validate();
         _model = model;
         Arguments = args;
+        Plan = TrainingPlan.For(args, microBatchesPerEpoch);
+        _microBatch = microBatch;
+        _weights = weights;
+        _run = run;
+        _callbacks = new TrainerCallbackHandler(args);
+        _callbacks.Add(new DefaultFlowCallback());
+        foreach (var callback in callbacks ?? []) _callbacks.Add(callback);
         // HF seeds at construction: dropout masks then follow from the seed
         torch.random.manual_seed(args.Seed);
-        var groups = ParameterGrouping.HfTrainer(model, args.WeightDecay, args.LearningRate);
-        Optimizer = args.Optim == "adafactor"
-            ? new Adafactor(groups, AdafactorOptions.ForTrainer(args.LearningRate))
-            : new AdamW(groups, args.AdamBeta1, args.AdamBeta2, args.AdamEpsilon);
     }
 
     public TrainingArguments Arguments { get; }
-    public ITrainingOptimizer Optimizer { get; }
-    /// <summary>Created by <see cref="Train"/> once the number of steps is known.</summary>
+    /// <summary>Micro-batches and optimizer steps per epoch, max_steps and epochs, as the loop counts them.</summary>
+    public TrainingPlan Plan { get; }
+    /// <summary>The run's data (null for a trainer built from bare micro-batches).</summary>
+    public RunData? Data => _run?.Data;
+    /// <summary>The adapter being trained (the `lora` option), or null for full fine-tuning.</summary>
+    public LoraModel? Lora => _run?.Lora;
+    public IReadOnlyList<ITrainerCallback> Callbacks => _callbacks.Callbacks;
+    /// <summary>Created by <see cref="Train"/> (HF's create_optimizer_and_scheduler).</summary>
+    public ITrainingOptimizer? Optimizer { get; private set; }
     public LearningRateScheduler? Scheduler { get; private set; }
     public TrainerState State { get; private set; } = new();
-    /// <summary>What checkpoints store of the model (null: the whole model folder); LoRA runs store the adapter.</summary>
-    public ICheckpointWeights? CheckpointWeights { get; set; }
+
+    public void AddCallback(ITrainerCallback callback) => _callbacks.Add(callback);
 
     /// <summary>
-    /// Trains over <paramref name="microBatches"/> (one epoch, replayed each epoch). With
-    /// <paramref name="resumeFromCheckpoint"/>, restores everything saved by <see cref="SaveCheckpoint"/> and skips the
-    /// micro-batches already trained on, as HF does. <paramref name="onStep"/> sees each step and returns true to stop.
-    /// A NaN or infinite loss throws a <see cref="TrainingException"/> naming the step.
+    /// Trains to max_steps or until a callback stops it. With <paramref name="resumeFromCheckpoint"/>, restores everything
+    /// a checkpoint holds and skips the micro-batches already trained on, as HF does. A cancelled
+    /// <paramref name="cancellation"/> saves a checkpoint at the next step boundary and stops (no final model). A NaN or
+    /// infinite loss throws a <see cref="TrainingException"/> naming the step and the last good checkpoint.
     /// </summary>
-    public TrainerState Train(IReadOnlyList<TrainingBatch> microBatches, string? resumeFromCheckpoint = null,
-        Func<StepReport, bool>? onStep = null) =>
-        Train(microBatches.Count, (_, i) => microBatches[i], resumeFromCheckpoint, onStep);
-
-    /// <summary>
-    /// As <see cref="Train(IReadOnlyList{TrainingBatch}, string?, Func{StepReport, bool}?)"/>, with micro-batches made
-    /// on demand: <paramref name="microBatch"/>(epoch, index) is called inside the step's dispose scope, so tensors it
-    /// creates are freed after the step (memory stays flat however large the data) and each epoch may order the data
-    /// differently (a seeded shuffle per epoch, as HF's sampler).
-    /// </summary>
-    public TrainerState Train(int microBatchesPerEpoch, Func<long, int, TrainingBatch> microBatch, string? resumeFromCheckpoint = null,
-        Func<StepReport, bool>? onStep = null)
+    public TrainOutput Train(string? resumeFromCheckpoint = null, CancellationToken cancellation = default)
     {
-        if (microBatchesPerEpoch <= 0) throw new TrainingException("no training micro-batches");
-        var args = Arguments;
-        int accumulation = args.GradientAccumulationSteps;
-        int microPerEpoch = microBatchesPerEpoch;
-        long updatesPerEpoch = Math.Max(microPerEpoch / accumulation, 1);
-        long maxSteps = args.MaxSteps > 0 ? args.MaxSteps : (long)Math.Ceiling(args.NumTrainEpochs * updatesPerEpoch);
-        long epochs = args.MaxSteps > 0
-            ? args.MaxSteps / updatesPerEpoch + (args.MaxSteps % updatesPerEpoch > 0 ? 1 : 0)
-            : (long)Math.Ceiling(args.NumTrainEpochs);
-        long warmup = LearningRateSchedule.ResolveWarmupSteps(args.WarmupSteps, args.WarmupRatio, maxSteps);
-        Scheduler = new LearningRateScheduler(Optimizer, new LearningRateSchedule(args.LrSchedulerType, warmup, maxSteps));
-        State = new TrainerState
-        {
-            MaxSteps = maxSteps, NumTrainEpochs = epochs, LoggingSteps = args.LoggingInterval(maxSteps),
-            TrainBatchSize = args.PerDeviceTrainBatchSize,
-        };
-        _progress = new TrainingProgress();
-        if (resumeFromCheckpoint is not null)
-        {
-            var (saved, progress) = TrainerCheckpoint.Load(resumeFromCheckpoint, _model, Optimizer, CheckpointWeights);
-            State.GlobalStep = saved.GlobalStep;
-            State.Epoch = saved.Epoch;
-            State.LogHistory = saved.LogHistory;
-            State.BestMetric = saved.BestMetric;
-            State.BestModelCheckpoint = saved.BestModelCheckpoint;
-            _progress = progress;
-            Scheduler.Restore(progress.SchedulerStepCount);
-        }
-        // checkpoints written by this version record the position; the arithmetic holds when epochs divide evenly
-        long epochsDone = _progress.NextEpoch ?? State.GlobalStep / updatesPerEpoch;
-        long microToSkip = _progress.NextMicroBatch ?? State.GlobalStep % updatesPerEpoch * accumulation;
+        _trainClock.Restart();
+        _run?.Begin();
+        _evaluator ??= _run?.CreateEvaluator();
+        CreateOptimizerAndScheduler();
+        if (resumeFromCheckpoint is not null) LoadCheckpoint(resumeFromCheckpoint);
+        _lastCheckpoint = resumeFromCheckpoint;
+        _callbacks.TrainBegin(State);
+        // skipped on resume: the evaluation before training is already in the restored log_history
+        if (Arguments.EvalOnStart && _evaluator is not null && resumeFromCheckpoint is null) Evaluate();
 
         bool wasTraining = _model.training;
         _model.train();
         _model.zero_grad();
-        var parameters = Optimizer.Groups.SelectMany(g => g.Parameters).Select(p => p.Parameter).ToList();
-        var microLosses = new List<float>();
-        bool stop = State.GlobalStep >= maxSteps;
+        bool cancelled;
         try
         {
-            for (long epoch = epochsDone; epoch < epochs && !stop; epoch++)
-                for (int i = epoch == epochsDone ? (int)microToSkip : 0; i < microPerEpoch && !stop; i++)
-                {
-                    microLosses.Add(MicroBatchStep(microBatch, epoch, i, State.GlobalStep + 1));
-                    // HF 4.44 steps early at an epoch's end only when the whole epoch is shorter than one accumulation;
-                    // otherwise left-over micro-batches' gradients carry into the next epoch's first step, as there
-                    bool lastOfShortEpoch = microPerEpoch <= accumulation && i + 1 == microPerEpoch;
-                    if ((i + 1) % accumulation != 0 && !lastOfShortEpoch) continue;
-                    var report = OptimizerStep(parameters, microLosses, epoch + (double)(i + 1) / microPerEpoch);
-                    microLosses.Clear();
-                    (_progress.NextEpoch, _progress.NextMicroBatch) = (epoch, i + 1); // before onStep, which may checkpoint
-                    bool stopAsked = onStep?.Invoke(report) ?? false;
-                    stop = stopAsked || State.GlobalStep >= maxSteps;
-                }
-            if (State.GlobalStep >= maxSteps) LogTrainingSummary();
+            cancelled = InnerTrainingLoop(cancellation);
+        }
+        catch (TrainingException e)
+        {
+            string kept = _lastCheckpoint is null ? "no checkpoint was saved" : $"the last good checkpoint is {_lastCheckpoint}";
+            throw new TrainingException($"{e.Message}; {kept}", e);
         }
         finally
         {
             _model.train(wasTraining);
         }
-        return State;
+        if (cancelled) return new TrainOutput(State, _evaluations, null, true, false, _lastCheckpoint);
+
+        if (Arguments.LoadBestModelAtEnd && State.BestModelCheckpoint is { } best) _weights.Load(best);
+        LogTrainingSummary();
+        string? finalDir = _run?.SaveFinal(State);
+        _callbacks.TrainEnd(State);
+        bool earlyStopped = Callbacks.OfType<EarlyStoppingCallback>().Any(c => c.StoppedTraining);
+        return new TrainOutput(State, _evaluations, finalDir, false, earlyStopped, _lastCheckpoint);
     }
 
-    /// <summary>Writes a resumable checkpoint of the current step (see <see cref="TrainerCheckpoint"/>).</summary>
-    public void SaveCheckpoint(string dir, string? generationConfigJson = null, string? tokenizerSourceDir = null)
+    /// <summary>The loop, as HF's _inner_training_loop reads; returns true when cancelled.</summary>
+    bool InnerTrainingLoop(CancellationToken cancellation)
     {
-        if (Scheduler is null) throw new TrainingException("SaveCheckpoint: training has not started");
-        _progress.SchedulerStepCount = Scheduler.StepCount;
-        TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer, State, _progress, generationConfigJson, tokenizerSourceDir,
-            CheckpointWeights);
+        var control = _callbacks.Control;
+        var (startEpoch, startMicroBatch) = ResumePosition();
+        (_firstStep, _tokensTrained) = (State.GlobalStep, 0);
+        _stepClock.Restart();
+        for (long epoch = startEpoch; epoch < Plan.NumTrainEpochs && State.GlobalStep < Plan.MaxSteps; epoch++)
+        {
+            _callbacks.EpochBegin(State);
+            for (int i = epoch == startEpoch ? startMicroBatch : 0; i < Plan.MicroBatchesPerEpoch; i++)
+            {
+                if (_microLosses.Count == 0)
+                {
+                    if (cancellation.IsCancellationRequested) return SaveOnCancel();
+                    _callbacks.StepBegin();
+                }
+                TrainingStep(epoch, i);
+                if (!Plan.EndsStep(i)) continue;
+                var step = OptimizerStep(Plan.EpochAfter(epoch, i));
+                (_progress.NextEpoch, _progress.NextMicroBatch) = (epoch, i + 1); // before saving: where a resume continues
+                _callbacks.StepEnd(State, step);
+                MaybeLogSaveEvaluate();
+                if (control.ShouldEpochStop || control.ShouldTrainingStop) break;
+            }
+            _callbacks.EpochEnd(State);
+            MaybeLogSaveEvaluate();
+            if (control.ShouldTrainingStop) break;
+        }
+        return false;
     }
 
-    /// <summary>Forward + backward of one micro-batch; returns its loss (before dividing by the accumulation steps).</summary>
-    float MicroBatchStep(Func<long, int, TrainingBatch> microBatch, long epoch, int microIndex, long step)
+    /// <summary>Forward + backward of one micro-batch (HF's training_step); keeps its loss for the step's report.</summary>
+    void TrainingStep(long epoch, int microIndex)
     {
         using var scope = NewDisposeScope();
-        var batch = microBatch(epoch, microIndex);
+        var batch = _microBatch(epoch, microIndex);
         double smoothing = Arguments.LabelSmoothingFactor;
         // with label smoothing HF computes the loss from the logits (LabelSmoother), not the model's own loss
         var decoderInputIds = batch.DecoderInputIds
@@ -141,51 +185,136 @@ public sealed class Seq2SeqTrainer
         var loss = smoothing > 0 ? LabelSmoother.Loss(output.Logits, batch.Labels, smoothing) : output.Loss!;
         float value = loss.item<float>();
         if (!float.IsFinite(value))
-            throw new TrainingException($"step {step} (micro-batch {microIndex} of the epoch): the loss is {value}; training stopped");
+            throw new TrainingException($"step {State.GlobalStep + 1} (micro-batch {microIndex} of the epoch): the loss is {value}; training stopped");
         var scaled = loss / Arguments.GradientAccumulationSteps;
         scaled.backward();
         // HF accumulates training_step's return value, loss / accumulation steps, in float32
         _progress.UnloggedLoss += scaled.item<float>();
-        return value;
+        _microLosses.Add(value);
+        // real (unpadded) source + target tokens, for tokens/s
+        _tokensTrained += batch.AttentionMask.sum().item<long>() + batch.Labels.ne(-100).sum().item<long>();
     }
 
-    StepReport OptimizerStep(List<TorchSharp.Modules.Parameter> parameters, List<float> microLosses, double epoch)
+    StepReport OptimizerStep(double epoch)
     {
-        float? gradNorm = Arguments.MaxGradNorm > 0 ? GradientClipping.ClipByTotalNorm(parameters, Arguments.MaxGradNorm) : null;
+        var parameters = Optimizer!.Groups.SelectMany(g => g.Parameters).Select(p => p.Parameter);
+        _gradNorm = Arguments.MaxGradNorm > 0 ? GradientClipping.ClipByTotalNorm(parameters.ToList(), Arguments.MaxGradNorm) : null;
         double lrUsed = Scheduler!.LastLearningRate;
         Optimizer.Step();
         Scheduler.Step();
         _model.zero_grad();
         State.GlobalStep++;
         State.Epoch = epoch;
-        long sinceLog = State.GlobalStep - _progress.LastLoggedStep;
-        double stepLoss = _progress.UnloggedLoss / (double)sinceLog;
-        bool log = State.GlobalStep % State.LoggingSteps == 0 || (Arguments.LoggingFirstStep && State.GlobalStep == 1);
-        if (log)
+        double seconds = Math.Max(_stepClock.Elapsed.TotalSeconds, 1e-9);
+        State.Speed = new TrainingSpeed(_tokensTrained / seconds, _trainClock.Elapsed,
+            TimeSpan.FromSeconds(seconds / (State.GlobalStep - _firstStep) * Math.Max(Plan.MaxSteps - State.GlobalStep, 0)));
+        double stepLoss = _progress.UnloggedLoss / (double)(State.GlobalStep - _progress.LastLoggedStep);
+        var report = new StepReport(State.GlobalStep, epoch, stepLoss, [.. _microLosses], _gradNorm, lrUsed, Scheduler.LastLearningRate);
+        _microLosses.Clear();
+        return report;
+    }
+
+    /// <summary>HF's _maybe_log_save_evaluate: log, then evaluate, then save, each when the control asks for it.</summary>
+    void MaybeLogSaveEvaluate()
+    {
+        var control = _callbacks.Control;
+        if (control.ShouldLog && State.GlobalStep > _progress.LastLoggedStep)
         {
-            State.LogHistory.Add(new LogHistoryEntry
-            {
-                Loss = Math.Round(stepLoss, 4), GradNorm = gradNorm, LearningRate = Scheduler.LastLearningRate,
-                Epoch = epoch, Step = State.GlobalStep,
-            });
+            double loss = _progress.UnloggedLoss / (double)(State.GlobalStep - _progress.LastLoggedStep);
             _progress.TotalLoggedLoss += _progress.UnloggedLoss;
             _progress.UnloggedLoss = 0;
             _progress.LastLoggedStep = State.GlobalStep;
+            Log(new LogHistoryEntry
+            {
+                Loss = Math.Round(loss, 4), GradNorm = _gradNorm, LearningRate = Scheduler!.LastLearningRate,
+                Epoch = State.Epoch, Step = State.GlobalStep,
+            });
         }
-        return new StepReport(State.GlobalStep, epoch, stepLoss, [.. microLosses], gradNorm, lrUsed, Scheduler.LastLearningRate);
+        var metrics = control.ShouldEvaluate && _evaluator is not null ? Evaluate() : null;
+        if (control.ShouldSave) SaveCheckpoint(metrics);
+    }
+
+    void Log(LogHistoryEntry entry)
+    {
+        State.LogHistory.Add(entry);
+        _callbacks.Log(State, entry);
+    }
+
+    IReadOnlyDictionary<string, double> Evaluate()
+    {
+        var evaluation = _evaluator!.Evaluate(_model);
+        _evaluations.Add((State.GlobalStep, evaluation));
+        Log(MetricsLog.EvaluationEntry(evaluation.Metrics, State.Epoch, State.GlobalStep));
+        _callbacks.Evaluate(State, evaluation.Metrics);
+        return evaluation.Metrics;
+    }
+
+    /// <summary>HF's _save_checkpoint: best-model bookkeeping, checkpoint-N, rotation, then on_save.</summary>
+    void SaveCheckpoint(IReadOnlyDictionary<string, double>? metrics)
+    {
+        string dir = Path.Combine(Arguments.OutputDir, CheckpointRotation.Prefix + State.GlobalStep);
+        if (metrics is not null) BestModel.Update(Arguments, State, metrics, dir);
+        _progress.SchedulerStepCount = Scheduler!.StepCount;
+        TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer!, State, _progress, weights: _weights);
+        (_lastCheckpoint, _lastSavedStep) = (dir, State.GlobalStep);
+        CheckpointRotation.Rotate(Arguments.OutputDir, Arguments.SaveTotalLimit, State.BestModelCheckpoint, Arguments.LoadBestModelAtEnd);
+        _callbacks.Save(State, dir);
+    }
+
+    /// <summary>A cancellation takes effect between steps: the last step (and its epoch's end) is checkpointed, then stop.</summary>
+    bool SaveOnCancel()
+    {
+        if (_lastSavedStep != State.GlobalStep) SaveCheckpoint(null);
+        return true;
+    }
+
+    /// <summary>Appends HF's closing {train_loss, epoch, step} entry.</summary>
+    void LogTrainingSummary()
+    {
+        double total = _progress.TotalLoggedLoss + _progress.UnloggedLoss;
+        Log(new LogHistoryEntry { TrainLoss = total / Math.Max(State.GlobalStep, 0.001), Epoch = State.Epoch, Step = State.GlobalStep });
+    }
+
+    void CreateOptimizerAndScheduler()
+    {
+        var args = Arguments;
+        var groups = ParameterGrouping.HfTrainer(_model, args.WeightDecay, args.LearningRate);
+        Optimizer = args.Optim == "adafactor"
+            ? new Adafactor(groups, AdafactorOptions.ForTrainer(args.LearningRate))
+            : new AdamW(groups, args.AdamBeta1, args.AdamBeta2, args.AdamEpsilon);
+        long warmup = LearningRateSchedule.ResolveWarmupSteps(args.WarmupSteps, args.WarmupRatio, Plan.MaxSteps);
+        Scheduler = new LearningRateScheduler(Optimizer, new LearningRateSchedule(args.LrSchedulerType, warmup, Plan.MaxSteps));
+        State = new TrainerState
+        {
+            MaxSteps = Plan.MaxSteps, NumTrainEpochs = Plan.NumTrainEpochs, LoggingSteps = args.LoggingInterval(Plan.MaxSteps),
+            EvalSteps = args.EvalInterval(Plan.MaxSteps), SaveSteps = args.SaveInterval(Plan.MaxSteps),
+            TrainBatchSize = args.PerDeviceTrainBatchSize,
+        };
+        _progress = new TrainingProgress();
+    }
+
+    void LoadCheckpoint(string dir)
+    {
+        var (saved, progress) = TrainerCheckpoint.Load(dir, _model, Optimizer!, _weights);
+        State.GlobalStep = saved.GlobalStep;
+        State.Epoch = saved.Epoch;
+        State.LogHistory = saved.LogHistory;
+        State.BestMetric = saved.BestMetric;
+        State.BestModelCheckpoint = saved.BestModelCheckpoint;
+        _progress = progress;
+        Scheduler!.Restore(progress.SchedulerStepCount);
+        _lastSavedStep = saved.GlobalStep;
     }
 
     /// <summary>
-    /// Appends HF's closing {train_loss, epoch, step} entry. <see cref="Train(int, Func{long, int, TrainingBatch}, string?, Func{StepReport, bool}?)"/>
-    /// does so when it reaches max_steps; a caller that stops early on purpose (early stopping) calls it, as HF's
-    /// train() ends that way too.
+    /// Where training continues: checkpoints written by this version record the position (the arithmetic holds only when
+    /// epochs divide evenly into steps); a position at an epoch's end continues with the next epoch, as HF counts
+    /// that epoch as trained.
     /// </summary>
-    public void LogTrainingSummary()
+    (long Epoch, int MicroBatch) ResumePosition()
     {
-        double total = _progress.TotalLoggedLoss + _progress.UnloggedLoss;
-        State.LogHistory.Add(new LogHistoryEntry
-        {
-            TrainLoss = total / Math.Max(State.GlobalStep, 0.001), Epoch = State.Epoch, Step = State.GlobalStep,
-        });
+        long epoch = _progress.NextEpoch ?? State.GlobalStep / Plan.StepsPerEpoch;
+        int micro = _progress.NextMicroBatch ?? (int)(State.GlobalStep % Plan.StepsPerEpoch * Plan.GradientAccumulationSteps);
+        return micro >= Plan.MicroBatchesPerEpoch ? (epoch + 1, 0) : (epoch, micro);
     }
 }

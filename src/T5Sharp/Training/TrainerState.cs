@@ -20,12 +20,17 @@ public sealed class TrainerState
     [JsonPropertyName("max_steps")] public long MaxSteps { get; set; }
     [JsonPropertyName("num_train_epochs")] public long NumTrainEpochs { get; set; }
     [JsonPropertyName("logging_steps")] public long LoggingSteps { get; set; }
+    /// <summary>eval_steps and save_steps resolved to step counts (a fraction below 1 is of max_steps), as HF stores them.</summary>
+    [JsonPropertyName("eval_steps")] public long EvalSteps { get; set; }
+    [JsonPropertyName("save_steps")] public long SaveSteps { get; set; }
     [JsonPropertyName("train_batch_size")] public int TrainBatchSize { get; set; }
     [JsonPropertyName("log_history")] public List<LogHistoryEntry> LogHistory { get; set; } = [];
     /// <summary>HF writes these as null when no metric selects a best model.</summary>
     [JsonPropertyName("best_metric")] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public double? BestMetric { get; set; }
     [JsonPropertyName("best_model_checkpoint")] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? BestModelCheckpoint { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; set; }
+    /// <summary>Tokens/s, elapsed time and ETA of the running training (not saved; null before the first step).</summary>
+    [JsonIgnore] public TrainingSpeed? Speed { get; set; }
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
 

@@ -34,6 +34,13 @@ public sealed class TrainingArguments
     [JsonPropertyName("seed")] public int Seed { get; set; } = 42;
     [JsonPropertyName("logging_steps")] public double LoggingSteps { get; set; } = 500;
     [JsonPropertyName("logging_first_step")] public bool LoggingFirstStep { get; set; }
+    /// <summary>When to log the training loss: "no", "steps" (every <see cref="LoggingSteps"/>) or "epoch".</summary>
+    [JsonPropertyName("logging_strategy")] public string LoggingStrategy { get; set; } = "steps";
+    /// <summary>
+    /// Order each epoch with HF's LengthGroupedSampler (batches of similar source length, so padding wastes little)
+    /// instead of a plain shuffle; its megabatches are cut for per_device_train_batch_size × gradient_accumulation_steps.
+    /// </summary>
+    [JsonPropertyName("group_by_length")] public bool GroupByLength { get; set; }
 
     /// <summary>When to evaluate: "no", "steps" (every <see cref="EvalSteps"/>) or "epoch".</summary>
     [JsonPropertyName("eval_strategy")] public string EvalStrategy { get; set; } = "no";
@@ -107,6 +114,7 @@ public sealed class TrainingArguments
         if (MaxGradNorm < 0) throw Bad("max_grad_norm", MaxGradNorm, "≥ 0");
         if (LabelSmoothingFactor is < 0 or >= 1) throw Bad("label_smoothing_factor", LabelSmoothingFactor, "in [0, 1)");
         if (LoggingSteps <= 0) throw Bad("logging_steps", LoggingSteps, "> 0");
+        if (!Strategies.Contains(LoggingStrategy)) throw Bad("logging_strategy", LoggingStrategy, "one of no, steps, epoch");
         if (!Strategies.Contains(EvalStrategy)) throw Bad("eval_strategy", EvalStrategy, "one of no, steps, epoch");
         if (!Strategies.Contains(SaveStrategy)) throw Bad("save_strategy", SaveStrategy, "one of no, steps, epoch");
         if (EvalSteps is <= 0) throw Bad("eval_steps", EvalSteps, "> 0");

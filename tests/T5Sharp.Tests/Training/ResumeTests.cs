@@ -31,26 +31,25 @@ public class ResumeTests
             GradientAccumulationSteps = accumulation, LrSchedulerType = "linear", WarmupSteps = 2, LoggingSteps = 1, Seed = 7,
         };
 
+        using var temp = new TempDir();
+        args.OutputDir = temp.Path; // where the interrupted run's checkpoint goes
         using var full = DropoutModel();
-        var fullReports = new List<StepReport>();
-        var fullState = new Seq2SeqTrainer(full, args).Train(batches, onStep: r => { fullReports.Add(r); return false; });
+        var fullRecorder = new StepRecorder();
+        var fullState = new Seq2SeqTrainer(full, args, batches, [fullRecorder]).Train().State;
+        var fullReports = fullRecorder.Steps;
         Assert.Equal(totalSteps, fullReports.Count);
 
-        using var temp = new TempDir();
+        string checkpoint = temp.File(CheckpointRotation.Prefix + stopAt);
         using (var first = DropoutModel())
-        {
-            var trainer = new Seq2SeqTrainer(first, args);
-            trainer.Train(batches, onStep: r => r.GlobalStep == stopAt);
-            trainer.SaveCheckpoint(temp.Path);
-        }
+            new Seq2SeqTrainer(first, args, batches, [new StepRecorder(stopAt, saveAtStop: true)]).Train();
         foreach (var file in new[] { "model.safetensors", "config.json", TrainerCheckpoint.OptimizerFile, TrainerCheckpoint.RngStateFile,
                      TrainerState.FileName, TrainingProgress.FileName, TrainerCheckpoint.ArgumentsFile })
-            Assert.True(File.Exists(temp.File(file)), $"checkpoint lacks {file}");
+            Assert.True(File.Exists(Path.Combine(checkpoint, file)), $"checkpoint lacks {file}");
 
         using var resumed = DropoutModel();
-        var resumedReports = new List<StepReport>();
-        var resumedState = new Seq2SeqTrainer(resumed, args)
-            .Train(batches, resumeFromCheckpoint: temp.Path, onStep: r => { resumedReports.Add(r); return false; });
+        var resumedRecorder = new StepRecorder();
+        var resumedState = new Seq2SeqTrainer(resumed, args, batches, [resumedRecorder]).Train(resumeFromCheckpoint: checkpoint).State;
+        var resumedReports = resumedRecorder.Steps;
 
         Assert.Equal(fullReports.Skip(stopAt).Select(r => r.GlobalStep), resumedReports.Select(r => r.GlobalStep));
         for (int i = 0; i < totalSteps - stopAt; i++)
@@ -73,8 +72,8 @@ public class ResumeTests
     public void ResumeFromMissingFolderNamesIt()
     {
         using var model = LoadModel(HfModelDir("tiny-flan"));
-        var trainer = new Seq2SeqTrainer(model, new TrainingArguments());
-        var e = Assert.Throws<TrainingException>(() => trainer.Train(SingleRowBatches(), resumeFromCheckpoint: "/nonexistent/checkpoint-4"));
+        var trainer = new Seq2SeqTrainer(model, new TrainingArguments(), SingleRowBatches());
+        var e = Assert.Throws<TrainingException>(() => trainer.Train(resumeFromCheckpoint: "/nonexistent/checkpoint-4"));
         Assert.Contains("/nonexistent/checkpoint-4", e.Message);
     }
 

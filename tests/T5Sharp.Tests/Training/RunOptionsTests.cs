@@ -62,15 +62,15 @@ public class RunOptionsTests
         RunOptions With(string file) => RunOptions.Parse(null, "cli",
             [$"data=\"{temp.File(file)}\"", "source_field=dialogue", "target_field=summary", $"output_dir=\"{temp.Path}\""]);
 
-        var missing = Assert.Throws<DataException>(() => new TrainingRun(With("bad.jsonl"), pretrained));
+        var missing = Assert.Throws<DataException>(() => new Seq2SeqTrainer(With("bad.jsonl"), pretrained));
         Assert.Contains("bad.jsonl:2", missing.Message);
         Assert.Contains("summary", missing.Message);
 
         File.WriteAllText(temp.File("empty.jsonl"), "");
-        var empty = Assert.Throws<DataException>(() => new TrainingRun(With("empty.jsonl"), pretrained));
+        var empty = Assert.Throws<DataException>(() => new Seq2SeqTrainer(With("empty.jsonl"), pretrained));
         Assert.Contains("empty", empty.Message);
 
-        var absent = Assert.Throws<TrainingException>(() => new TrainingRun(With("absent.jsonl"), pretrained));
+        var absent = Assert.Throws<TrainingException>(() => new Seq2SeqTrainer(With("absent.jsonl"), pretrained));
         Assert.Contains("absent.jsonl: data file not found", absent.Message);
     }
 

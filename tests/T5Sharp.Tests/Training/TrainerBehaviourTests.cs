@@ -13,8 +13,8 @@ public class TrainerBehaviourTests
     {
         using var model = LoadModel(HfModelDir("tiny-flan"));
         using (no_grad()) model.LmHead!.weight!.fill_(double.NaN);
-        var trainer = new Seq2SeqTrainer(model, new TrainingArguments { PerDeviceTrainBatchSize = 1 });
-        var e = Assert.Throws<TrainingException>(() => trainer.Train(ResumeTests.SingleRowBatches()));
+        var trainer = new Seq2SeqTrainer(model, new TrainingArguments { PerDeviceTrainBatchSize = 1 }, ResumeTests.SingleRowBatches());
+        var e = Assert.Throws<TrainingException>(() => trainer.Train());
         Assert.Contains("step 1", e.Message);
         Assert.Contains("NaN", e.Message);
     }
@@ -27,8 +27,8 @@ public class TrainerBehaviourTests
         using var model = LoadModel(HfModelDir("tiny-t5v1"));
         var args = new TrainingArguments { Optim = optim, NumTrainEpochs = 2, PerDeviceTrainBatchSize = 1, LoggingSteps = 1 };
         var live = new List<long>();
-        new Seq2SeqTrainer(model, args).Train(ResumeTests.SingleRowBatches(),
-            onStep: _ => { live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount); return false; });
+        new Seq2SeqTrainer(model, args, ResumeTests.SingleRowBatches(),
+            [new StepRecorder(onStep: _ => live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount))]).Train();
         // the first step allocates gradients and optimizer state; after that nothing may accumulate
         Assert.Equal(6, live.Count);
         Assert.All(live.Skip(1), n => Assert.Equal(live[1], n));
@@ -104,7 +104,7 @@ public class TrainerBehaviourTests
             expected = smoothed.item<float>();
         var args = new TrainingArguments { LabelSmoothingFactor = 0.1, PerDeviceTrainBatchSize = 1, MaxSteps = 1 };
         StepReport? report = null;
-        new Seq2SeqTrainer(model, args).Train([batch], onStep: r => { report = r; return false; });
+        new Seq2SeqTrainer(model, args, [batch], [new StepRecorder(onStep: r => report = r)]).Train();
         Assert.Equal(expected, report!.MicroBatchLosses[0], 5);
     }
 }

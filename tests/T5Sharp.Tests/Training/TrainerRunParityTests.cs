@@ -22,9 +22,10 @@ public class TrainerRunParityTests
         var fixture = new TrainerRunFixture(run);
         using var model = LoadModel(Hf2ModelDir);
         var batches = fixture.MicroBatches();
-        var trainer = new Seq2SeqTrainer(model, fixture.Arguments());
-        var reports = new List<StepReport>();
-        var state = trainer.Train(batches, onStep: r => { reports.Add(r); return false; });
+        var recorder = new StepRecorder();
+        var trainer = new Seq2SeqTrainer(model, fixture.Arguments(), batches, [recorder]);
+        var state = trainer.Train().State;
+        var reports = recorder.Steps;
 
         var steps = fixture.Steps.EnumerateArray().ToList();
         Assert.Equal(steps.Count, reports.Count);

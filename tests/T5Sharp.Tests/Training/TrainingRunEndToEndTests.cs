@@ -8,7 +8,7 @@ using T5Sharp.Training;
 namespace T5Sharp.Tests.Training;
 
 /// <summary>
-/// A tiny random model with the real FLAN-T5 tokenizer, trained by <see cref="TrainingRun"/> on 8 pairs: the loss
+/// A tiny random model with the real FLAN-T5 tokenizer, trained by a <see cref="Seq2SeqTrainer"/> built from run options on 8 pairs: the loss
 /// must fall far below its start and greedy outputs must become the targets; a run cancelled mid-way and resumed from
 /// its checkpoint must end exactly like an uninterrupted one (same losses, same weights), with shuffling and dropout on.
 /// </summary>
@@ -27,14 +27,14 @@ public class TrainingRunEndToEndTests
         ("Hugo: bring the blue folder", "Hugo needs the blue folder."),
     ];
 
-    static string WriteData(TempDir temp)
+    internal static string WriteData(TempDir temp)
     {
         string path = temp.File("pairs.jsonl");
         File.WriteAllLines(path, Pairs.Select(p => JsonSerializer.Serialize(new { dialogue = p.Source, summary = p.Target })));
         return path;
     }
 
-    static string WriteModel(TempDir temp, double dropout)
+    internal static string WriteModel(TempDir temp, double dropout)
     {
         var config = T5Config.Load(Path.Combine(SharedPaths.RealTokenizer, "config.json"));
         config.DModel = 64; config.DKv = 16; config.DFf = 128; config.NumHeads = 4; config.NumLayers = 2; config.NumDecoderLayers = 2;
@@ -45,7 +45,7 @@ public class TrainingRunEndToEndTests
         return dir;
     }
 
-    static RunOptions Options(string model, string data, string output, params string[] overrides) =>
+    internal static RunOptions Options(string model, string data, string output, params string[] overrides) =>
         RunOptions.Parse(null, "test", [
             $"model={model}", $"data={data}", $"eval_data={data}", "source_field=dialogue", "target_field=summary",
             $"output_dir={output}", "per_device_train_batch_size=8", "learning_rate=0.003", "warmup_steps=5", "logging_steps=1",
@@ -61,7 +61,7 @@ public class TrainingRunEndToEndTests
             "eval_on_start=true", "predict_with_generate=true", "generation_max_length=24", "metric_for_best_model=rouge1",
             "save_strategy=steps", "save_steps=50", "save_total_limit=1", "lr_scheduler_type=constant_with_warmup");
         using var pretrained = PretrainedT5.Load(options.Model!);
-        var result = new TrainingRun(options, pretrained).Run();
+        var result = new Seq2SeqTrainer(options, pretrained).Train();
 
         var losses = result.State.LogHistory.Where(e => e.Loss is not null).Select(e => e.Loss!.Value).ToList();
         Assert.Equal(100, losses.Count);
@@ -93,25 +93,26 @@ public class TrainingRunEndToEndTests
         string model = WriteModel(temp, 0.1);
         string[] common = ["max_steps=12", "per_device_train_batch_size=2", "gradient_accumulation_steps=2", "seed=5"];
 
-        RunResult Full()
+        TrainOutput Full()
         {
             using var pretrained = PretrainedT5.Load(model);
-            var result = new TrainingRun(Options(model, data, temp.File("full"), common), pretrained).Run();
+            var result = new Seq2SeqTrainer(Options(model, data, temp.File("full"), common), pretrained).Train();
             return result;
         }
         var full = Full();
 
         using var cancel = new CancellationTokenSource();
-        RunResult stopped;
+        TrainOutput stopped;
         using (var first = PretrainedT5.Load(model))
-            stopped = new TrainingRun(Options(model, data, temp.File("split"), common), first)
-                .Run(cancel.Token, e => { if (e.Kind == RunEventKind.Step && e.Step == 5) cancel.Cancel(); });
+            stopped = new Seq2SeqTrainer(Options(model, data, temp.File("split"), common), first,
+                    [new StepRecorder(onStep: s => { if (s.GlobalStep == 5) cancel.Cancel(); })])
+                .Train(cancellation: cancel.Token);
         Assert.True(stopped.Cancelled);
         Assert.Null(stopped.FinalModelDir);
         Assert.Equal("checkpoint-5", Path.GetFileName(stopped.LastCheckpoint));
 
         using var resumed = PretrainedT5.Load(model);
-        var result = new TrainingRun(Options(model, data, temp.File("split"), common), resumed).Run(resumeFromCheckpoint: stopped.LastCheckpoint);
+        var result = new Seq2SeqTrainer(Options(model, data, temp.File("split"), common), resumed).Train(resumeFromCheckpoint: stopped.LastCheckpoint);
         Assert.Equal(full.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm, e.TrainLoss)),
             result.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm, e.TrainLoss)));
         var want = SafeTensors.Load(Path.Combine(full.FinalModelDir!, "model.safetensors"));
@@ -131,9 +132,9 @@ public class TrainingRunEndToEndTests
 
         using var pretrained = PretrainedT5.Load(model);
         var baseWeights = pretrained.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        var run = new TrainingRun(Options(model, data, temp.File("lora"), common), pretrained);
+        var run = new Seq2SeqTrainer(Options(model, data, temp.File("lora"), common), pretrained);
         Assert.NotNull(run.Lora);
-        var result = run.Run();
+        var result = run.Train();
 
         var losses = result.State.LogHistory.Where(e => e.Loss is not null).Select(e => e.Loss!.Value).ToList();
         Assert.True(losses[^1] < 0.5 * losses[0], $"LoRA loss fell only from {losses[0]} to {losses[^1]}");
@@ -150,8 +151,8 @@ public class TrainingRunEndToEndTests
 
         // resuming from checkpoint-20 on a fresh copy of the base model ends exactly where the uninterrupted run did
         using var again = PretrainedT5.Load(model);
-        var resumed = new TrainingRun(Options(model, data, temp.File("lora-resumed"), common), again)
-            .Run(resumeFromCheckpoint: temp.File("lora/checkpoint-20"));
+        var resumed = new Seq2SeqTrainer(Options(model, data, temp.File("lora-resumed"), common), again)
+            .Train(resumeFromCheckpoint: temp.File("lora/checkpoint-20"));
         Assert.Equal(result.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm)), resumed.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm)));
         var want = SafeTensors.Load(Path.Combine(result.FinalModelDir!, "adapter_model.safetensors"));
         var got = SafeTensors.Load(Path.Combine(resumed.FinalModelDir!, "adapter_model.safetensors"));

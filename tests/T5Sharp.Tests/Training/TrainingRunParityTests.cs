@@ -8,7 +8,7 @@ using static T5Sharp.Tests.Modeling.ModelFixtures;
 namespace T5Sharp.Tests.Training;
 
 /// <summary>
-/// hf2/trainer_runs/run_c end to end through <see cref="TrainingRun"/>: the data read from DialogSum's files (first 64
+/// hf2/trainer_runs/run_c end to end through a <see cref="Seq2SeqTrainer"/> built from run options: the data read from DialogSum's files (first 64
 /// train / 16 dev records, the prompt, file order), transformers' recorded arguments (eval and save every 4 steps,
 /// predict_with_generate, metric_for_best_model rouge1) — the run must reproduce HF's log_history (losses, eval_loss,
 /// ROUGE, gen_len), generated texts, best metric and checkpoint, and final parameters, and leave a complete run folder.
@@ -38,7 +38,7 @@ public class TrainingRunParityTests
         var options = RunOptions.Parse(arguments.ToJsonString(), "run_c arguments");
 
         using var pretrained = PretrainedT5.Load(options.Model!);
-        var result = new TrainingRun(options, pretrained).Run();
+        var result = new Seq2SeqTrainer(options, pretrained).Train();
 
         // the generated texts of both evaluations are transformers' own
         var evaluations = fixture.Run.GetProperty("evaluations").EnumerateArray().ToList();

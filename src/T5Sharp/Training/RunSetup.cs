@@ -1,0 +1,64 @@
+using T5Sharp.Generation;
+using T5Sharp.Peft;
+using T5Sharp.Pretrained;
+
+namespace T5Sharp.Training;
+
+/// <summary>
+/// What <see cref="RunOptions"/> and a loaded model give a <see cref="Seq2SeqTrainer"/> for a whole run: the data read
+/// and tokenized at once (data errors surface before any training), the LoRA adapter when the <c>lora</c> option asks
+/// for one, what checkpoints store (the model folder, or the adapter in peft's layout), the epoch batches, the
+/// evaluator, and the run folder's own files (<c>run.json</c>, <c>final/</c>).
+/// </summary>
+internal sealed class RunSetup
+{
+    RunSetup(RunOptions options, PretrainedT5 pretrained)
+    {
+        Options = options;
+        Pretrained = pretrained;
+        Data = RunData.Load(options, pretrained.Tokenizer);
+        // the adapter draws its initial weights before the trainer seeds torch, as peft's get_peft_model runs before Trainer()
+        if (options.Lora is { } spec) Lora = LoraModel.Create(pretrained.Model, LoraSpec.Parse(spec, "lora"));
+        Weights = Lora is null
+            ? new FullModelWeights(pretrained.Model, pretrained.GenerationConfigJson, pretrained.Directory)
+            : new LoraAdapterWeights(Lora, options.Model);
+        Batches = new EpochBatches(Data.Train, options.Training, options.Shuffle, options.PadToMultipleOf);
+    }
+
+    public static RunSetup Create(RunOptions options, PretrainedT5 pretrained) => new(options, pretrained);
+
+    public RunOptions Options { get; }
+    public PretrainedT5 Pretrained { get; }
+    public RunData Data { get; }
+    public LoraModel? Lora { get; }
+    public ICheckpointWeights Weights { get; }
+    public EpochBatches Batches { get; }
+
+    /// <summary>The callbacks a run folder needs besides HF's default flow: metrics.jsonl, and early stopping when asked for.</summary>
+    public IEnumerable<ITrainerCallback> Callbacks()
+    {
+        yield return new MetricsLogCallback(Path.Combine(Options.Training.OutputDir, MetricsLog.FileName));
+        if (Options.EarlyStoppingPatience is int patience) yield return new EarlyStoppingCallback(patience, Options.EarlyStoppingThreshold);
+    }
+
+    /// <summary>Creates the run folder with run.json (the resolved options) and applies layer freezing.</summary>
+    public void Begin()
+    {
+        Directory.CreateDirectory(Options.Training.OutputDir);
+        Options.Save(Path.Combine(Options.Training.OutputDir, RunOptions.FileName));
+        if (Options.Freeze.Count > 0) ParameterFreezing.Apply(Pretrained.Model, Options.Freeze);
+    }
+
+    public TrainingEvaluator? CreateEvaluator() => Data.Eval is null ? null : new TrainingEvaluator(Data.Eval, Pretrained.Tokenizer,
+        Options.Training, GenerationConfigJson.ForModel(Pretrained), Options.RougeSplitSentences, Options.PadToMultipleOf);
+
+    /// <summary>Writes final/: the trained model (loadable by transformers) or the adapter, and trainer_state.json.</summary>
+    public string SaveFinal(TrainerState state)
+    {
+        string dir = Path.Combine(Options.Training.OutputDir, Seq2SeqTrainer.FinalDirName);
+        if (Lora is null) Pretrained.Save(dir);
+        else Weights.Save(dir);
+        state.Save(Path.Combine(dir, TrainerState.FileName));
+        return dir;
+    }
+}
