@@ -3,6 +3,7 @@ using System.Text.Json;
 using T5Sharp.Cli;
 using T5Sharp.Cli.Commands;
 using T5Sharp.Data;
+using T5Sharp.Data.Readers;
 using T5Sharp.Evaluation;
 using T5Sharp.Tests.Support;
 
@@ -28,7 +29,7 @@ public class EvaluateCliTests
         var sources = generate.RootElement.GetProperty("source_texts").EnumerateArray().Select(e => e.GetString()!).ToList();
         var greedy = generate.RootElement.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "greedy");
         var expected = greedy.GetProperty("decoded_skip_special").EnumerateArray().Select(e => e.GetString()!).ToList();
-        var test = JsonLinesReader.ReadFields(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl"), "summary1", "summary2", "summary3");
+        var test = RecordReader.ReadFields(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl"), "summary1", "summary2", "summary3");
         string path = dir.File("data.jsonl");
         File.WriteAllLines(path, Records.Select((r, i) => JsonSerializer.Serialize(new
         {
@@ -75,7 +76,7 @@ public class EvaluateCliTests
     {
         using var dir = new TempDir();
         var (_, hfGreedy) = WriteData(dir);
-        var test = JsonLinesReader.ReadFields(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl"), "dialogue", "summary1");
+        var test = RecordReader.ReadFields(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl"), "dialogue", "summary1");
         string data = dir.File("raw.jsonl");
         File.WriteAllLines(data, Records.Select(r => JsonSerializer.Serialize(new { dialogue = test[r][0], summary1 = test[r][1] })));
         // typed on a shell: \n stands for a newline
@@ -119,7 +120,7 @@ public class EvaluateCliTests
         using var dir = new TempDir();
         var (data, hfGreedy) = WriteData(dir);
         // A predictions file of the HF greedy texts stands in for a second model; it comes first, so it is the baseline.
-        var references = JsonLinesReader.ReadFields(data, "summary1").Select(r => r[0]).ToList();
+        var references = RecordReader.ReadFields(data, "summary1").Select(r => r[0]).ToList();
         File.WriteAllLines(dir.File("hf.jsonl"), hfGreedy.Select((p, i) => JsonSerializer.Serialize(new { prediction = p, reference = references[i] })));
         string outDir = dir.File("cmp");
         int code = Invoke(CompareCommand.Create(), "--data", data, "--source-field", "prompt", "--reference-field", "summary1",
