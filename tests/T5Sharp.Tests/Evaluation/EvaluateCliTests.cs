@@ -16,14 +16,14 @@ namespace T5Sharp.Tests.Evaluation;
 /// </summary>
 public class EvaluateCliTests
 {
-    static string Model => Path.Combine(SharedPaths.Hf2, "tiny-flan-32k");
+    internal static string Model => Path.Combine(SharedPaths.Hf2, "tiny-flan-32k");
     static readonly int[] Records = [0, 17, 19, 385];
 
-    static int Invoke(Command command, params string[] args) =>
+    internal static int Invoke(Command command, params string[] args) =>
         CliErrors.Run(() => command.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
 
     /// <summary>A JSONL file of the fixture's prompted sources and the records' three DialogSum summaries.</summary>
-    static (string path, List<string> hfGreedy) WriteData(TempDir dir)
+    internal static (string path, List<string> hfGreedy) WriteData(TempDir dir)
     {
         using var generate = JsonDocument.Parse(File.ReadAllText(Path.Combine(SharedPaths.Hf2, "generate_32k.json")));
         var sources = generate.RootElement.GetProperty("source_texts").EnumerateArray().Select(e => e.GetString()!).ToList();

@@ -18,22 +18,24 @@ static class Utf8Lines
     public static IEnumerable<(int Number, string Text)> Read(string path)
     {
         if (!File.Exists(path)) throw new DataException($"{path}: file not found");
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var buffer = new byte[1 << 16];
         var line = new MemoryStream();
-        int number = 0;
-        int b;
-        do
+        int number = 0, read;
+        while ((read = stream.Read(buffer)) > 0)
         {
-            b = stream.ReadByte();
-            if (b != -1) line.WriteByte((byte)b);
-            if ((b == '\n' || b == -1) && line.Length > 0)
+            // Whole lines of the block at once (IndexOf is vectorized); a line cut by the block's end waits in `line`.
+            var block = buffer.AsMemory(0, read);
+            for (int end; (end = block.Span.IndexOf((byte)'\n')) >= 0; block = block[(end + 1)..])
             {
+                line.Write(block.Span[..(end + 1)]);
                 number++;
                 yield return (number, Decode(path, number, line));
                 line.SetLength(0);
             }
+            line.Write(block.Span);
         }
-        while (b != -1);
+        if (line.Length > 0) yield return (number + 1, Decode(path, number + 1, line));
     }
 
     static string Decode(string path, int number, MemoryStream line)
