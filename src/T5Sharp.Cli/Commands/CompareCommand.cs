@@ -15,13 +15,13 @@ public static partial class CompareCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "A JSONL file of examples.", Required = true };
+        var data = new Option<string>("--data") { Description = "A data file of examples: JSONL, JSON array, CSV/TSV or Parquet.", Required = true };
         var sourceField = new Option<string>("--source-field") { Description = "Field with the model input.", DefaultValueFactory = _ => "dialogue" };
         var referenceField = new Option<string>("--reference-field")
-            { Description = "Field(s) with the reference text; a comma list for several references.", DefaultValueFactory = _ => "summary" };
+            { Description = "Field(s) with the reference text (or a list of texts in JSON/Parquet); a comma list for several references.", DefaultValueFactory = _ => "summary" };
         var systems = new Option<string[]>("--system") { Description = "NAME=MODEL_DIR: a model to generate with (repeatable)." };
         var systemPredictions = new Option<string[]>("--system-predictions")
-            { Description = "NAME=predictions.jsonl: outputs already made for the same data, in the same order (repeatable)." };
+            { Description = "NAME=FILE: a predictions file (predictions.jsonl, or CSV/TSV/Parquet/JSON with fields prediction and reference) made for the same data, in the same order (repeatable)." };
         var output = new Option<string>("--out") { Description = "Folder for the report and each system's files.", Required = true };
         var examples = new Option<int>("--examples") { Description = "Examples shown side by side.", DefaultValueFactory = _ => 5 };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N examples." };

@@ -7,7 +7,7 @@ using T5Sharp.Pretrained;
 namespace T5Sharp.Cli.Commands;
 
 /// <summary>
-/// `t5sharp evaluate`: generate with a model over a JSONL data set (or take an existing predictions file), score,
+/// `t5sharp evaluate`: generate with a model over a data set (JSONL, JSON array, CSV/TSV or Parquet) (or take an existing predictions file), score,
 /// write predictions.jsonl + metrics.json, print the metric table. ROUGE is reported ×100 like HF's scripts.
 /// </summary>
 public static class EvaluateCommand
@@ -15,12 +15,12 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var model = new Option<string?>("--model") { Description = "A Hugging Face T5 model folder." };
-        var data = new Option<string?>("--data") { Description = "A JSONL file of examples." };
+        var data = new Option<string?>("--data") { Description = "A data file of examples: JSONL, JSON array, CSV/TSV or Parquet." };
         var predictions = new Option<string?>("--predictions")
-            { Description = "Score this predictions JSONL file (fields prediction and reference: text or list) instead of generating." };
+            { Description = "Score this predictions file (JSONL, JSON array, CSV/TSV or Parquet; fields prediction and reference: text, or a list where the format has lists) instead of generating." };
         var sourceField = new Option<string>("--source-field") { Description = "Field with the model input.", DefaultValueFactory = _ => "dialogue" };
         var referenceField = new Option<string>("--reference-field")
-            { Description = "Field(s) with the reference text; a comma list for several references (summary1,summary2,summary3).", DefaultValueFactory = _ => "summary" };
+            { Description = "Field(s) with the reference text (or a list of texts in JSON/Parquet); a comma list for several references (summary1,summary2,summary3).", DefaultValueFactory = _ => "summary" };
         var metrics = MetricsOption();
         var output = new Option<string?>("--out") { Description = "Folder for predictions.jsonl and metrics.json." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N examples." };

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using T5Sharp.Data;
+using T5Sharp.Data.Readers;
 using T5Sharp.Formats;
 
 namespace T5Sharp.Evaluation;
@@ -8,8 +9,8 @@ namespace T5Sharp.Evaluation;
 /// <summary>
 /// predictions.jsonl: one JSON object per example, <c>{"index", "source", "reference", "prediction", "scores"}</c>;
 /// "reference" is a string for one reference and a list for several (the layout of evaluate-style pairs files).
-/// Reading needs only "prediction" and "reference" (so any pairs file of model outputs can be scored); "source" and
-/// "scores" are read when present. Errors name the file and line.
+/// Reading needs only "prediction" and "reference" (so any pairs file of model outputs can be scored, in any format
+/// <see cref="RecordReader"/> reads); "source" and "scores" are read when present. Errors name the file and line.
 /// </summary>
 public static class PredictionsFile
 {
@@ -49,62 +50,24 @@ public static class PredictionsFile
         });
     }
 
-    /// <summary>Every record in file order; Index is the record's position (0-based), Source "" when absent.</summary>
-    /// <exception cref="DataException">Missing file, bad UTF-8 or JSON, a missing or mistyped field, no records.</exception>
+    /// <summary>
+    /// Every record in file order, from a file of any format <see cref="RecordReader"/> reads (a CSV/TSV file holds one
+    /// reference per record and no scores); Index is the record's position (0-based), Source "" when absent.
+    /// </summary>
+    /// <exception cref="DataException">Missing file, bad UTF-8 or syntax, a missing or mistyped field, no records.</exception>
     public static List<EvaluationExample> Read(string path)
     {
         var examples = new List<EvaluationExample>();
-        foreach (var (line, record) in JsonLinesReader.Read(path))
+        foreach (var record in RecordReader.Read(path))
         {
-            string prediction = RequireString(record, "prediction", path, line);
-            var references = ReadReferences(record, path, line);
-            string source = record.TryGetProperty("source", out _) ? RequireString(record, "source", path, line) : "";
-            var scores = new Dictionary<string, double>();
-            if (record.TryGetProperty("scores", out var s))
-            {
-                if (s.ValueKind != JsonValueKind.Object)
-                    throw new DataException($"{path}:{line}: field 'scores' is {s.ValueKind}, expected an object of numbers");
-                foreach (var p in s.EnumerateObject())
-                {
-                    if (p.Value.ValueKind != JsonValueKind.Number)
-                        throw new DataException($"{path}:{line}: scores.{p.Name} is {p.Value.ValueKind}, expected a number");
-                    scores[p.Name] = p.Value.GetDouble();
-                }
-            }
+            // A number where text belongs is a mistake in a predictions file, hence GetString rather than Get.
+            string prediction = record.GetString("prediction");
+            var references = record.GetTexts("reference");
+            string source = record.Values.ContainsKey("source") ? record.GetString("source") : "";
+            var scores = record.Values.ContainsKey("scores") ? record.GetNumbers("scores") : new Dictionary<string, double>();
             examples.Add(new EvaluationExample(examples.Count, source, references, prediction, scores));
         }
         if (examples.Count == 0) throw new DataException($"{path}: no records");
         return examples;
-    }
-
-    static string[] ReadReferences(JsonElement record, string path, int line)
-    {
-        if (!record.TryGetProperty("reference", out var value))
-            throw new DataException($"{path}:{line}: no field 'reference' (fields: {string.Join(", ", record.EnumerateObject().Select(p => p.Name))})");
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.String: return [value.GetString()!];
-            case JsonValueKind.Array:
-                var list = new List<string>();
-                foreach (var item in value.EnumerateArray())
-                {
-                    if (item.ValueKind != JsonValueKind.String)
-                        throw new DataException($"{path}:{line}: field 'reference' holds a {item.ValueKind}, expected strings only");
-                    list.Add(item.GetString()!);
-                }
-                if (list.Count == 0) throw new DataException($"{path}:{line}: field 'reference' is an empty list, expected at least one text");
-                return list.ToArray();
-            default:
-                throw new DataException($"{path}:{line}: field 'reference' is {value.ValueKind}, expected a string or a list of strings");
-        }
-    }
-
-    // Stricter than JsonLinesReader.GetString: a number where text belongs is a mistake in a predictions file.
-    static string RequireString(JsonElement record, string field, string path, int line)
-    {
-        var text = JsonLinesReader.GetString(record, field, path, line);
-        if (record.GetProperty(field).ValueKind != JsonValueKind.String)
-            throw new DataException($"{path}:{line}: field '{field}' is {record.GetProperty(field).ValueKind}, expected a string");
-        return text;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Parquet.Serialization;
 using T5Sharp.Data;
 using T5Sharp.Data.Readers;
@@ -114,5 +115,78 @@ public class RecordReaderTests
         Assert.Equal("Ünïcode?", records[1].Get("Question"));
         var e = Assert.Throws<DataException>(() => records[1].Get("Answer"));
         Assert.Equal($"{path} row 2: field 'Answer' is null, expected text", e.Message);
+    }
+
+    static byte[] Latin1Cafe(string before, string after)
+    {
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes(before + "caf"));
+        bytes.Add(0xE9); // 'é' in Latin-1: not valid UTF-8
+        bytes.AddRange(Encoding.UTF8.GetBytes(after));
+        return bytes.ToArray();
+    }
+
+    [Theory]
+    [InlineData("d.csv", "dialogue,summary\n\"A: hi\nB: yo\",ok\n\"", "\",fine\n", 4)]
+    [InlineData("d.tsv", "dialogue\tsummary\nx\ty\n", "\tz\n", 3)]
+    [InlineData("d.json", "[\n  {\"q\": \"a\"},\n  {\"q\": \"", "\"}\n]\n", 3)]
+    [InlineData("d.jsonl", "{\"q\": \"a\"}\r\n{\"q\": \"", "\"}\r\n", 2)]
+    public void InvalidUtf8_IsRejected_NamingTheLine_InEveryTextFormat(string name, string before, string after, int line)
+    {
+        using var dir = new TempDir();
+        string path = dir.File(name);
+        File.WriteAllBytes(path, Latin1Cafe(before, after));
+        var e = Assert.Throws<DataException>(() => RecordReader.Read(path).ToList());
+        Assert.StartsWith($"{path}:{line}: not valid UTF-8", e.Message);
+        // The same text in UTF-8 reads, 'é' intact (no U+FFFD), with a byte-order mark and Windows line ends kept apart.
+        File.WriteAllText(path, (before + "café" + after).Replace("\n", "\r\n"), new UTF8Encoding(true));
+        var records = RecordReader.Read(path).ToList();
+        Assert.Contains(records, r => r.Fields.Values.Any(v => v is not null && v.Contains("café")));
+        Assert.DoesNotContain(records, r => r.Fields.Values.Any(v => v is not null && v.Contains('\uFFFD')));
+    }
+
+    [Fact]
+    public void CsvKeepsLineEndsInsideQuotedFields()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("crlf.csv");
+        File.WriteAllText(path, "a,b\r\n\"one\r\ntwo\",x\r\n");
+        var r = Assert.Single(RecordReader.Read(path));
+        Assert.Equal("one\r\ntwo", r.Get("a"));
+        Assert.Equal("x", r.Get("b"));
+    }
+
+    public sealed class TypedRow
+    {
+        public string Text { get; set; } = "";
+        public double Score { get; set; }
+        public List<string> Texts { get; set; } = [];
+        public Dictionary<string, double> Scores { get; set; } = [];
+    }
+
+    [Fact]
+    public void TypedValues_FromJsonAndParquet_AndOneErrorShape()
+    {
+        using var dir = new TempDir();
+        string parquet = dir.File("t.parquet");
+        ParquetSerializer.SerializeAsync(new[] { new TypedRow { Text = "t", Score = 2.5, Texts = ["a", "b"], Scores = new() { ["bleu"] = 1.5 } } }, parquet)
+            .GetAwaiter().GetResult();
+        string jsonl = dir.File("t.jsonl");
+        File.WriteAllText(jsonl, "{\"Text\": \"t\", \"Score\": 2.5, \"Texts\": [\"a\", \"b\"], \"Scores\": {\"bleu\": 1.5}}\n");
+        foreach (var (path, at) in new[] { (parquet, $"{parquet} row 1"), (jsonl, $"{jsonl}:1") })
+        {
+            var r = Assert.Single(RecordReader.Read(path));
+            Assert.Equal(FieldKind.Number, r.Value("Score").Kind);
+            Assert.Equal(2.5, r.Value("Score").Number);
+            Assert.Equal("2.5", r.Get("Score"));
+            Assert.Equal(["a", "b"], r.GetTexts("Texts"));
+            Assert.Equal(["t"], r.GetTexts("Text"));
+            Assert.Equal(new Dictionary<string, double> { ["bleu"] = 1.5 }, r.GetNumbers("Scores"));
+            Assert.Equal("[\"a\",\"b\"]", r.Get("Texts").Replace(" ", "")); // lists as JSON text for templates
+            Assert.Equal($"{at}: field 'Score' is Number, expected a string", Assert.Throws<DataException>(() => r.GetString("Score")).Message);
+            Assert.Equal($"{at}: field 'Scores' is Object, expected a string or a list of strings",
+                Assert.Throws<DataException>(() => r.GetTexts("Scores")).Message);
+            Assert.Equal($"{at}: field 'Texts' is Array, expected an object of numbers", Assert.Throws<DataException>(() => r.GetNumbers("Texts")).Message);
+            Assert.Equal($"{at}: no field 'Nope' (fields: Text, Score, Texts, Scores)", Assert.Throws<DataException>(() => r.GetTexts("Nope")).Message);
+        }
     }
 }

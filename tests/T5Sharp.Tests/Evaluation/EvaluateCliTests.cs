@@ -3,6 +3,7 @@ using System.Text.Json;
 using T5Sharp.Cli;
 using T5Sharp.Cli.Commands;
 using T5Sharp.Data;
+using T5Sharp.Data.Readers;
 using T5Sharp.Evaluation;
 using T5Sharp.Tests.Support;
 
@@ -15,20 +16,20 @@ namespace T5Sharp.Tests.Evaluation;
 /// </summary>
 public class EvaluateCliTests
 {
-    static string Model => Path.Combine(SharedPaths.Hf2, "tiny-flan-32k");
+    internal static string Model => Path.Combine(SharedPaths.Hf2, "tiny-flan-32k");
     static readonly int[] Records = [0, 17, 19, 385];
 
-    static int Invoke(Command command, params string[] args) =>
+    internal static int Invoke(Command command, params string[] args) =>
         CliErrors.Run(() => command.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
 
     /// <summary>A JSONL file of the fixture's prompted sources and the records' three DialogSum summaries.</summary>
-    static (string path, List<string> hfGreedy) WriteData(TempDir dir)
+    internal static (string path, List<string> hfGreedy) WriteData(TempDir dir)
     {
         using var generate = JsonDocument.Parse(File.ReadAllText(Path.Combine(SharedPaths.Hf2, "generate_32k.json")));
         var sources = generate.RootElement.GetProperty("source_texts").EnumerateArray().Select(e => e.GetString()!).ToList();
         var greedy = generate.RootElement.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "greedy");
         var expected = greedy.GetProperty("decoded_skip_special").EnumerateArray().Select(e => e.GetString()!).ToList();
-        var test = JsonLinesReader.ReadFields(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl"), "summary1", "summary2", "summary3");
+        var test = RecordReader.ReadFields(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl"), "summary1", "summary2", "summary3");
         string path = dir.File("data.jsonl");
         File.WriteAllLines(path, Records.Select((r, i) => JsonSerializer.Serialize(new
         {
@@ -75,7 +76,7 @@ public class EvaluateCliTests
     {
         using var dir = new TempDir();
         var (_, hfGreedy) = WriteData(dir);
-        var test = JsonLinesReader.ReadFields(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl"), "dialogue", "summary1");
+        var test = RecordReader.ReadFields(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.test.jsonl"), "dialogue", "summary1");
         string data = dir.File("raw.jsonl");
         File.WriteAllLines(data, Records.Select(r => JsonSerializer.Serialize(new { dialogue = test[r][0], summary1 = test[r][1] })));
         // typed on a shell: \n stands for a newline
@@ -119,7 +120,7 @@ public class EvaluateCliTests
         using var dir = new TempDir();
         var (data, hfGreedy) = WriteData(dir);
         // A predictions file of the HF greedy texts stands in for a second model; it comes first, so it is the baseline.
-        var references = JsonLinesReader.ReadFields(data, "summary1").Select(r => r[0]).ToList();
+        var references = RecordReader.ReadFields(data, "summary1").Select(r => r[0]).ToList();
         File.WriteAllLines(dir.File("hf.jsonl"), hfGreedy.Select((p, i) => JsonSerializer.Serialize(new { prediction = p, reference = references[i] })));
         string outDir = dir.File("cmp");
         int code = Invoke(CompareCommand.Create(), "--data", data, "--source-field", "prompt", "--reference-field", "summary1",

@@ -112,7 +112,7 @@ public class EvaluationFilesTests
         var set = EvaluationSet.Read(path, "dialogue", ["summary1", "summary2", "summary3"], limit: 3);
         Assert.Equal(3, set.Sources.Count);
         Assert.All(set.References, r => Assert.Equal(3, r.Count));
-        var first = T5Sharp.Data.JsonLinesReader.ReadFields(path, "dialogue", "summary1", "summary2", "summary3")[0];
+        var first = T5Sharp.Data.Readers.RecordReader.ReadFields(path, "dialogue", "summary1", "summary2", "summary3")[0];
         Assert.Equal(first[0], set.Sources[0]);
         Assert.Equal(first[1..], set.References[0]);
         var ex = Assert.Throws<DataException>(() => EvaluationSet.Read(path, "dialogue", ["summary"], limit: 1));

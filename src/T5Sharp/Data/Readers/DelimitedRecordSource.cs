@@ -3,9 +3,10 @@ using CsvHelper;
 namespace T5Sharp.Data.Readers;
 
 /// <summary>
-/// CSV / TSV with a header row, via CsvHelper (RFC 4180 quoting, so quoted fields may hold the separator, quotes and
+/// CSV / TSV with a header row, UTF-8, via CsvHelper (RFC 4180 quoting, so quoted fields may hold the separator, quotes and
 /// newlines). Locations are the 1-based line where the record starts; malformed quoting and a record whose field count
-/// differs from the header's are errors naming that line.
+/// differs from the header's are errors naming that line. Every value is text (a reference is one text; several come
+/// from several columns).
 /// </summary>
 public sealed class DelimitedRecordSource(char separator) : IRecordSource
 {
@@ -22,8 +23,10 @@ public sealed class DelimitedRecordSource(char separator) : IRecordSource
             MalformedData = CsvMalformedDataHandling.Throw,
             FieldCountMismatch = CsvFieldCountHandling.Allow, // we check against the header ourselves, for a clearer message
         };
-        using var stream = File.OpenRead(path);
-        using var csv = CsvReader.Create(stream, options);
+        // Text through Utf8Lines, not CsvHelper's own decoding: a byte that is not UTF-8 (a Latin-1 export) is an error
+        // naming its line instead of a silent U+FFFD.
+        using var text = new Utf8LinesTextReader(path);
+        using var csv = CsvReader.Create(text, options);
         string[] header = [.. Guard(path, () => csv.Headers)];
         if (header.Length == 0) throw new DataException($"{path}: empty file (expected a header row)");
         var duplicates = header.GroupBy(h => h, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
@@ -33,9 +36,9 @@ public sealed class DelimitedRecordSource(char separator) : IRecordSource
             var location = new RecordLocation(path, (int)csv.LineNumber);
             if (csv.FieldCount != header.Length)
                 throw new DataException($"{location}: {csv.FieldCount} fields, the header has {header.Length} ({string.Join(", ", header)})");
-            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-            for (int i = 0; i < header.Length; i++) fields[header[i]] = csv.GetString(i);
-            yield return new DataRecord(fields, location);
+            var values = new Dictionary<string, FieldValue>(StringComparer.Ordinal);
+            for (int i = 0; i < header.Length; i++) values[header[i]] = FieldValue.FromText(csv.GetString(i));
+            yield return new DataRecord(values, location);
         }
     }
 

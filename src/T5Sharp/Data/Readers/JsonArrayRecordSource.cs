@@ -11,8 +11,8 @@ public sealed class JsonArrayRecordSource : IRecordSource
         JsonDocument doc;
         try
         {
-            using var stream = File.OpenRead(path);
-            doc = JsonDocument.Parse(stream);
+            // Through Utf8Lines, so a byte that is not UTF-8 names its line like in the other text formats.
+            doc = JsonDocument.Parse(string.Concat(Utf8Lines.Read(path).Select(l => l.Text)));
         }
         catch (JsonException e)
         {
@@ -29,7 +29,7 @@ public sealed class JsonArrayRecordSource : IRecordSource
                 var location = new RecordLocation(path, index, "record");
                 if (element.ValueKind != JsonValueKind.Object)
                     throw new DataException($"{location}: expected a JSON object, found {element.ValueKind}");
-                yield return new DataRecord(JsonFieldText.Fields(element), location);
+                yield return new DataRecord(JsonFieldValue.Members(element), location);
             }
         }
     }

@@ -1,10 +1,9 @@
-using System.Globalization;
 using Parquet.Serialization;
 
 namespace T5Sharp.Data.Readers;
 
 /// <summary>
-/// Parquet via Parquet.Net (untyped rows). Values become text with the invariant culture; nulls stay null.
+/// Parquet via Parquet.Net (untyped rows); values as <see cref="ParquetFieldValue"/> makes them (list columns stay lists).
 /// Locations are 1-based rows over all row groups.
 /// </summary>
 public sealed class ParquetRecordSource : IRecordSource
@@ -29,16 +28,9 @@ public sealed class ParquetRecordSource : IRecordSource
         for (int i = 0; i < rows.Count; i++)
         {
             // Untyped rows leave null values out; the schema's columns put them back, so "null" and "no such column" stay apart.
-            var fields = columns.ToDictionary(c => c, string? (_) => null, StringComparer.Ordinal);
-            foreach (var (name, value) in rows[i])
-                fields[name] = value switch
-                {
-                    null => null,
-                    string s => s,
-                    IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                    var other => other.ToString(),
-                };
-            yield return new DataRecord(fields, new RecordLocation(path, i + 1, "row"));
+            var values = columns.ToDictionary(c => c, _ => FieldValue.Null, StringComparer.Ordinal);
+            foreach (var (name, value) in rows[i]) values[name] = ParquetFieldValue.From(value);
+            yield return new DataRecord(values, new RecordLocation(path, i + 1, "row"));
         }
     }
 }

@@ -1,6 +1,9 @@
 namespace T5Sharp.Data.Readers;
 
-/// <summary>Reads a data file by its extension: .jsonl, .json (an array of objects), .csv, .tsv, .parquet.</summary>
+/// <summary>
+/// Reads a data file by its extension: .jsonl, .json (an array of objects), .csv, .tsv, .parquet. The one way every
+/// verb reads records (training, generation, scoring, evaluation sets, predictions files, comparisons).
+/// </summary>
 public static class RecordReader
 {
     public static IRecordSource ForPath(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -20,4 +23,8 @@ public static class RecordReader
         if (!File.Exists(path)) throw new DataException($"{path}: file not found");
         return source.Read(path);
     }
+
+    /// <summary>The text of the given fields of every record (<see cref="DataRecord.Get"/>), in file order.</summary>
+    public static List<string[]> ReadFields(string path, params string[] fields) =>
+        Read(path).Select(r => fields.Select(r.Get).ToArray()).ToList();
 }
