@@ -29,6 +29,8 @@ public sealed partial class FakeHubServer
     public long MultipartThreshold { get; set; } = 16384;
     public long ChunkSize { get; set; } = 8192;
     public long MaxFileSize { get; set; } = 1 << 20;
+    /// <summary>Slow every preupload answer by this much (a push that is still running when the next save comes).</summary>
+    public TimeSpan PreuploadDelay { get; set; }
     /// <summary>Every commit made: its key/path lines ("file config.json", "lfsFile model.safetensors", ...).</summary>
     public ConcurrentQueue<List<string>> Commits { get; } = new();
     public IReadOnlyDictionary<string, byte[]> LfsObjects => lfsBlobs;
@@ -134,6 +136,7 @@ public sealed partial class FakeHubServer
     async Task PreuploadAsync(HttpListenerRequest request, HttpListenerResponse response, string key, string revision, string? auth)
     {
         var body = JsonNode.Parse(await ReadBodyAsync(request))!.AsObject();
+        if (PreuploadDelay > TimeSpan.Zero) await Task.Delay(PreuploadDelay);
         var (repo, head) = WritableRepo(response, key, revision, auth);
         if (repo == null) return;
         var files = new List<object>();
