@@ -15,5 +15,6 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(LoraCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(PushCommand.Create());
 // Our handler, not System.CommandLine's: user errors print one line, not a stack trace.
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

@@ -16,6 +16,8 @@ internal sealed class BlobDownloader(HubOptions options)
     {
         long have = File.Exists(incomplete) ? new FileInfo(incomplete).Length : 0;
         if (have > meta.Size) { File.Delete(incomplete); have = 0; }
+        // An empty file (a pushed __init__.py, say) needs no transfer, but still a blob.
+        if (meta.Size == 0) File.WriteAllBytes(incomplete, []);
         for (int attempt = 0; have < meta.Size; attempt++)
         {
             try

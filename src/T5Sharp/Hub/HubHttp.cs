@@ -58,6 +58,28 @@ internal static class HubHttp
         }
     }
 
+    /// <summary>
+    /// Sends a request the caller built (an upload: JSON, NDJSON or file bytes) with our user agent and, on the Hub's own
+    /// host only, the token: a presigned storage URL on another host must not see it. No redirects are followed.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendBuiltAsync(HubOptions options, HttpRequestMessage request, CancellationToken limit,
+        CancellationToken ct)
+    {
+        request.Headers.UserAgent.ParseAdd("t5sharp/1.0");
+        if (options.Token != null && SameHost(request.RequestUri!, options.Endpoint))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+        try
+        {
+            // ResponseContentRead: the (small) answer body is read under the same time limit as the request.
+            return await Shared.SendAsync(request, HttpCompletionOption.ResponseContentRead, limit).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsNetworkFailure(e, ct))
+        {
+            var url = request.RequestUri!;
+            throw new HubException($"Could not reach {url.GetLeftPart(UriPartial.Authority)} ({request.Method} {url}): {e.Message}", e) { Unreachable = true };
+        }
+    }
+
     public static bool IsNetworkFailure(Exception e, CancellationToken ct) =>
         e is HttpRequestException || (e is TaskCanceledException or OperationCanceledException && !ct.IsCancellationRequested)
         || e is IOException;

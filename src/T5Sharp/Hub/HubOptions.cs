@@ -23,6 +23,12 @@ public sealed record HubOptions
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>How many times a broken transfer is resumed (Range request) before the download fails.</summary>
     public int MaxResumeAttempts { get; init; } = 5;
+    /// <summary>Limit for one upload request (an LFS PUT of a whole file or part, a commit).</summary>
+    public TimeSpan UploadTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>How often an upload request that met a 5xx answer, a timeout or a dropped connection is sent again.</summary>
+    public int UploadRetries { get; init; } = 5;
+    /// <summary>The first wait before a retry; it doubles each time, up to 8 s (huggingface_hub's http_backoff).</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Reads HF_ENDPOINT, HF_TOKEN (else $HF_HOME/token), HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE.</summary>
     public static HubOptions FromEnvironment(Func<string, string?>? getVariable = null)

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using T5Sharp.Formats;
+using T5Sharp.Hub;
 
 namespace T5Sharp.Training;
 
@@ -65,11 +66,26 @@ public sealed class TrainingArguments
     [JsonPropertyName("generation_max_length")] public int? GenerationMaxLength { get; set; }
     [JsonPropertyName("generation_num_beams")] public int? GenerationNumBeams { get; set; }
 
+    /// <summary>Push the model to the Hub (repo hub_model_id) as hub_strategy says, off the training thread.</summary>
+    [JsonPropertyName("push_to_hub")] public bool PushToHub { get; set; }
+    /// <summary>owner/name (or a name, created under the token's user); null means the output_dir's folder name, as HF.</summary>
+    [JsonPropertyName("hub_model_id")] public string? HubModelId { get; set; }
+    /// <summary>"every_save" (HF's default), "end", "checkpoint" or "all_checkpoints"; see HubPushQueue.</summary>
+    [JsonPropertyName("hub_strategy")] public string HubStrategy { get; set; } = "every_save";
+    [JsonPropertyName("hub_private_repo")] public bool? HubPrivateRepo { get; set; }
+    /// <summary>Overrides HF_TOKEN / the token file; written to files as "&lt;HUB_TOKEN&gt;", as HF does.</summary>
+    [JsonPropertyName("hub_token")] public string? HubToken { get; set; }
+    /// <summary>Push at every save even while the previous push is still running (HF skips such saves by default).</summary>
+    [JsonPropertyName("hub_always_push")] public bool HubAlwaysPush { get; set; }
+
     /// <summary>Every other key of the file, written back unchanged.</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; set; }
 
     public static readonly IReadOnlyList<string> Optimizers = ["adamw_torch", "adafactor"];
     public static readonly IReadOnlyList<string> Strategies = ["no", "steps", "epoch"];
+    public static readonly IReadOnlyList<string> HubStrategies = ["end", "every_save", "checkpoint", "all_checkpoints"];
+    /// <summary>What a saved file holds instead of hub_token (HF's to_dict masks every *_token the same way).</summary>
+    public const string MaskedHubToken = "<HUB_TOKEN>";
 
     /// <summary>metric_for_best_model as an evaluation key ("eval_rouge1"); null when no metric selects a best model.</summary>
     public string? BestMetricKey
@@ -123,6 +139,9 @@ public sealed class TrainingArguments
         if (PerDeviceEvalBatchSize < 1) throw Bad("per_device_eval_batch_size", PerDeviceEvalBatchSize, "≥ 1");
         if (GenerationMaxLength is < 2) throw Bad("generation_max_length", GenerationMaxLength, "≥ 2 (it counts the start token)");
         if (GenerationNumBeams is < 1) throw Bad("generation_num_beams", GenerationNumBeams, "≥ 1");
+        if (!HubStrategies.Contains(HubStrategy)) throw Bad("hub_strategy", HubStrategy, $"one of {string.Join(", ", HubStrategies)}");
+        if (HubModelId is { } id && !HubRepoId.IsValidId(id))
+            throw Bad("hub_model_id", id, "a Hub repository name, 'owner/name' or 'name' (letters, digits, '-', '_', '.')");
         if (LoadBestModelAtEnd)
         {
             // as HF: the best model must be among the saved checkpoints, so saves have to coincide with evaluations
@@ -136,7 +155,18 @@ public sealed class TrainingArguments
     static TrainingException Bad(string key, object found, string expected) =>
         new($"training argument {key} must be {expected}, found {found}");
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    /// <summary>The arguments as JSON, hub_token masked: training_args.json files get pushed and shared.</summary>
+    public string ToJson()
+    {
+        if (HubToken is null) return JsonSerializer.Serialize(this, JsonOptions);
+        string token = HubToken;
+        try
+        {
+            HubToken = MaskedHubToken;
+            return JsonSerializer.Serialize(this, JsonOptions);
+        }
+        finally { HubToken = token; }
+    }
 
     public static TrainingArguments FromJson(string json, string source)
     {
@@ -151,6 +181,7 @@ public sealed class TrainingArguments
             throw new TrainingException($"{source}: invalid training arguments{where} (line {e.LineNumber + 1}): {e.Message}", e);
         }
         if (args is null) throw new TrainingException($"{source}: expected a JSON object of training arguments, found null");
+        if (args.HubToken == MaskedHubToken) args.HubToken = null;    // a saved file's mask: fall back to HF_TOKEN
         try
         {
             args.Validate();
@@ -170,5 +201,10 @@ public sealed class TrainingArguments
 
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
-    public TrainingArguments Clone() => FromJson(ToJson(), "TrainingArguments.Clone");
+    public TrainingArguments Clone()
+    {
+        var clone = FromJson(ToJson(), "TrainingArguments.Clone");
+        clone.HubToken = HubToken;
+        return clone;
+    }
 }

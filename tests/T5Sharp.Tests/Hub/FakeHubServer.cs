@@ -14,7 +14,7 @@ namespace T5Sharp.Tests.Hub;
 /// (206); the repo API <c>/api/{models|datasets}/{repo}[/revision/{rev}]</c>; X-Error-Code 401/403/404 answers; a renamed
 /// repo's relative redirect. Binds 127.0.0.1 on a free port, serves a bounded number of requests, stops by itself.
 /// </summary>
-public sealed class FakeHubServer : IDisposable
+public sealed partial class FakeHubServer : IDisposable
 {
     public sealed class Repo
     {
@@ -22,6 +22,8 @@ public sealed class FakeHubServer : IDisposable
         public Dictionary<string, string> Refs { get; } = new();
         public bool Gated { get; init; }
         public bool Private { get; init; }
+        /// <summary>(commit, path) of files stored through LFS by a push; served like LFS files (302 to the CDN).</summary>
+        public HashSet<(string Commit, string Path)> LfsFiles { get; } = new();
     }
 
     const int MaxRequests = 2000;
@@ -117,7 +119,9 @@ public sealed class FakeHubServer : IDisposable
         Log.Enqueue($"{request.HttpMethod} {path}{(range != null ? $" Range: {range}" : "")}{(auth != null ? $" Auth: {auth}" : "")}");
         string[] parts = path.Trim('/').Split('/');
 
+        if (await InjectFaultAsync(request, response)) return;
         if (parts[0] == "cdn") { await ServeBlobAsync(request, response, parts[1], range); return; }
+        if (await UploadRouteAsync(request, response, parts, auth)) return;
         if (parts[0] == "api") { Api(response, parts, auth); return; }
 
         bool dataset = parts[0] == "datasets";
@@ -137,7 +141,7 @@ public sealed class FakeHubServer : IDisposable
         response.AddHeader("X-Repo-Commit", commit!);
         if (!repo.Commits[commit!].TryGetValue(file, out byte[]? content)) { Error(response, 404, "EntryNotFound"); return; }
 
-        if (IsLfs(file))
+        if (IsLfs(file) || repo.LfsFiles.Contains((commit!, file)))
         {
             string sha = Sha256(content);
             lfsBlobs[sha] = content;
@@ -217,11 +221,11 @@ public sealed class FakeHubServer : IDisposable
         return (repo, commit);
     }
 
-    static void Error(HttpListenerResponse response, int status, string code)
+    static void Error(HttpListenerResponse response, int status, string code, string? message = null)
     {
         response.StatusCode = status;
         response.AddHeader("X-Error-Code", code);
-        byte[] body = Encoding.UTF8.GetBytes($"{{\"error\":\"{code}\"}}");
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new { error = message ?? code });
         response.ContentLength64 = body.Length;
         response.OutputStream.Write(body);
     }

@@ -74,7 +74,9 @@ public class TrainerBehaviourTests
         Assert.Equal(0.01, args.WeightDecay);
         var again = TrainingArguments.FromJson(args.ToJson(), "round trip");
         Assert.Equal("no", again.EvalStrategy);
-        Assert.False(again.Other!["push_to_hub"].GetBoolean()); // a key the trainer doesn't use, kept
+        Assert.False(again.Other!["fp16"].GetBoolean()); // a key the trainer doesn't use, kept (push_to_hub is read now: issue 14)
+        Assert.False(again.PushToHub);
+        Assert.Null(again.HubToken);                      // HF's to_dict writes "<HUB_TOKEN>": read as no token
         Assert.Equal(args.ToJson(), again.ToJson());
     }
 
