@@ -97,6 +97,8 @@ public static class TrainCommand
             var progress = new ProgressPrinter();
             var trainer = new Seq2SeqTrainer(options, pretrained, [progress]);
             if (trainer.Lora is { } adapter) Console.Error.WriteLine(adapter.CountParameters().ToString());
+            foreach (var push in trainer.Callbacks.OfType<HubPushCallback>())
+                push.Reported += report => progress.Note(PushLine(report));
             if (parse.GetValue(dryRun))
             {
                 Console.Write(DryRunReport.Create(trainer, options, pretrained.Model));
@@ -179,6 +181,15 @@ public static class TrainCommand
     /// The trainer's progress on stderr: a live status line on a terminal (step, epoch, loss, lr, tokens/s, ETA), plain
     /// log lines every logging_steps when redirected; evaluation metrics and saved checkpoints as they happen.
     /// </summary>
+    /// <summary>One line per push of the run (push_to_hub): the commit, a skipped save, or why it failed (training goes on).</summary>
+    static string PushLine(HubPushReport report) => report switch
+    {
+        { Result: { } r } => $"pushed {report.Source} to {r.Repo}/{report.PathInRepo}".TrimEnd('/') +
+                             (r.NothingChanged ? " (unchanged)" : $" ({r.InlineFiles + r.LfsFiles} files, commit {r.CommitOid[..Math.Min(8, r.CommitOid.Length)]})"),
+        { Skipped: true } => $"push of {report.Source} skipped: the previous push is still running (hub_always_push=true waits for it)",
+        _ => $"push of {report.Source} failed (the run goes on; the files stay on disk): {report.Error}",
+    };
+
     sealed class ProgressPrinter : ITrainerCallback
     {
         readonly bool _live = !Console.IsErrorRedirected;
@@ -209,10 +220,14 @@ public static class TrainCommand
             return "[" + new string('#', filled) + new string('.', 20 - filled) + "]";
         }
 
+        // pushes to the Hub report from their own thread
         public void Note(string text)
         {
-            Finish();
-            Console.Error.WriteLine(text);
+            lock (this)
+            {
+                Finish();
+                Console.Error.WriteLine(text);
+            }
         }
 
         public void Finish()

@@ -34,11 +34,18 @@ internal sealed class RunSetup
     public ICheckpointWeights Weights { get; }
     public EpochBatches Batches { get; }
 
-    /// <summary>The callbacks a run folder needs besides HF's default flow: metrics.jsonl, and early stopping when asked for.</summary>
-    public IEnumerable<ITrainerCallback> Callbacks()
+    /// <summary>
+    /// The callbacks a run folder needs besides HF's default flow: metrics.jsonl, early stopping and push_to_hub when asked
+    /// for (the push with the environment's Hub settings, unless <paramref name="given"/> brings its own push callback).
+    /// </summary>
+    public IEnumerable<ITrainerCallback> Callbacks(IReadOnlyList<ITrainerCallback> given)
     {
         yield return new MetricsLogCallback(Path.Combine(Options.Training.OutputDir, MetricsLog.FileName));
         if (Options.EarlyStoppingPatience is int patience) yield return new EarlyStoppingCallback(patience, Options.EarlyStoppingThreshold);
+        if (!given.OfType<HubPushCallback>().Any() &&
+            HubPushCallback.FromArguments(Options.Training, Path.Combine(Options.Training.OutputDir, Seq2SeqTrainer.FinalDirName)) is { } push)
+            yield return push;
+        foreach (var callback in given) yield return callback;
     }
 
     /// <summary>Creates the run folder with run.json (the resolved options) and applies layer freezing.</summary>

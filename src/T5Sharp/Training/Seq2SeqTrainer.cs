@@ -61,7 +61,7 @@ public sealed class Seq2SeqTrainer
 
     Seq2SeqTrainer(RunSetup run, IEnumerable<ITrainerCallback>? callbacks)
         : this(run.Pretrained.Model, run.Options.Training, run.Batches.MicroBatchesPerEpoch, run.Batches.Get, run.Weights, run,
-            run.Callbacks().Concat(callbacks ?? [])) { }
+            run.Callbacks([.. callbacks ?? []])) { }
 
     Seq2SeqTrainer(T5ForConditionalGeneration model, TrainingArguments args, int microBatchesPerEpoch,
         Func<long, int, TrainingBatch> microBatch, ICheckpointWeights weights, RunSetup? run, IEnumerable<ITrainerCallback>? callbacks)
