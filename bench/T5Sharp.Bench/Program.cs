@@ -5,8 +5,10 @@ T5Sharp.Runtime.TorchRuntime.Initialize();
 var benchmarks = new Dictionary<string, Action<string[]>>
 {
     ["forward"] = ForwardBenchmark.Run,
+    ["attention"] = AttentionBenchmark.Run,
     ["rouge"] = RougeBenchmark.Run,
     ["generation"] = GenerationBenchmark.Run,
+    ["generation-dtype"] = GenerationDTypeBenchmark.Run,
     ["lora"] = LoraBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
     ["training-phases"] = TrainingPhasesBenchmark.Run,

@@ -83,7 +83,7 @@ public static partial class CompareCommand
         EvaluationSet set, EvaluatorOptions options)
     {
         // One model in memory at a time: each is loaded, run and released before the next.
-        using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(spec.Path));
+        using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(spec.Path), generation.LoadOptions(parse));
         return Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, spec.Name), options);
     }
 

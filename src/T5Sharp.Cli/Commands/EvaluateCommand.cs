@@ -52,7 +52,7 @@ public static class EvaluateCommand
                 string dataPath = parse.GetValue(data) ?? throw new ArgumentException("--data FILE is required with --model");
                 var set = EvaluationSet.Read(Downloads.Paths.DataFile(dataPath, "test"), parse.GetValue(sourceField)!, ReferenceFields(parse.GetValue(referenceField)!),
                     parse.GetValue(limit), Template(parse, template));
-                using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(modelDir));
+                using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(modelDir), generation.LoadOptions(parse));
                 AdapterOption.Apply(parse, adapter, pretrained);
                 result = Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, "evaluate"), options);
             }
@@ -103,13 +103,18 @@ public static class EvaluateCommand
         readonly GenerationCliOptions _generation = new();
         readonly Option<int> _batchSize = new("--batch-size") { Description = "Inputs decoded together.", DefaultValueFactory = _ => 8 };
         readonly Option<int?> _maxSource = new("--max-source-length") { Description = "Truncate inputs to this many tokens." };
+        readonly Option<string> _dtype = DTypeOption.Create();
 
         public void AddTo(Command command)
         {
             _generation.AddTo(command);
             command.Options.Add(_batchSize);
             command.Options.Add(_maxSource);
+            command.Options.Add(_dtype);
         }
+
+        /// <summary>How the models are loaded (--dtype).</summary>
+        public PretrainedLoadOptions LoadOptions(ParseResult parse) => DTypeOption.LoadOptions(parse, _dtype);
 
         /// <summary>Decoding in batches with the model's settings overridden by the options, a progress line per batch on stderr.</summary>
         public Func<IReadOnlyList<string>, IReadOnlyList<string>> Generator(ParseResult parse, PretrainedT5 pretrained, string label)

@@ -20,15 +20,16 @@ public static class ScoreCommand
         var maxTarget = new Option<int?>("--max-target-length") { Description = "Truncate targets to this many tokens." };
         var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 8 };
         var adapter = AdapterOption.Create();
+        var dtype = DTypeOption.Create();
         var command = new Command("score", "Per-example loss (cross-entropy per target token) of targets given sources.")
-            { model, adapter, data, sourceField, targetField, maxSource, maxTarget, batchSize };
+            { model, adapter, data, sourceField, targetField, maxSource, maxTarget, batchSize, dtype };
         command.SetAction(parse =>
         {
             string path = Downloads.Paths.DataFile(parse.GetValue(data)!);
             string source = parse.GetValue(sourceField)!, target = parse.GetValue(targetField)!;
             var rows = RecordReader.Read(path).Select(r => new[] { r.Get(source), r.Get(target) }).ToList();
             if (rows.Count == 0) throw new DataException($"{path}: no records");
-            using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(parse.GetValue(model)!));
+            using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(parse.GetValue(model)!), DTypeOption.LoadOptions(parse, dtype));
             AdapterOption.Apply(parse, adapter, pretrained);
             var scores = SequenceScorer.Score(pretrained, rows.Select(r => r[0]).ToList(), rows.Select(r => r[1]).ToList(),
                 parse.GetValue(batchSize), parse.GetValue(maxSource), parse.GetValue(maxTarget));

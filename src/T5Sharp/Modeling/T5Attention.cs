@@ -100,19 +100,22 @@ public sealed class T5Attention : nn.Module, IProjectionHost
     Tensor Attend(Tensor query, Tensor keys, Tensor values, Tensor? positionBias)
     {
         bool dropWeights = training && _dropout > 0;
-        if (query.dtype == ScalarType.Float32 && !dropWeights)
+        if (query.dtype is ScalarType.Float32 or ScalarType.BFloat16 && !dropWeights)
         {
-            // libtorch's fused attention (one pass, no [T, S] score tensors kept around) is ~1.5× faster on CPU than the
-            // three separate ops. It always divides by √d_kv, so the query is multiplied by √d_kv first (exact when
-            // d_kv is a power of two, as in every released T5).
+            // libtorch's fused attention (one pass, no [T, S] score tensors kept around) beats the three separate ops:
+            // float32 1.06× (AVX2 EPYC) to ~4× (AMX Xeon, DESIGN.md) at full length and ~4–5× at a decoding step, bf16
+            // ~13–16× at full length on a CPU without bf16 hardware (bench `attention`). It always divides by √d_kv, so the query is multiplied by √d_kv first
+            // (exact when d_kv is a power of two, as in every released T5). With bf16 queries it accumulates the
+            // scores and the softmax in float32 and takes the float32 bias + mask as it is.
             return nn.functional.scaled_dot_product_attention(query * Math.Sqrt(_dKv), keys, values, positionBias, 0.0, false);
         }
-        // Dropout on the weights, or lower precision: HF's order of operations, softmax in float32. (With dropout,
-        // libtorch's fused attention falls back to this same math plus a serial bernoulli_ mask and extra passes.)
+        // Dropout on the weights, or another precision: HF's order of operations, scores and softmax in float32. (With
+        // dropout, libtorch's fused attention falls back to this same math plus a serial bernoulli_ mask and extra passes.)
         var scores = matmul(query, keys.transpose(2, 3));
+        if (scores.dtype != ScalarType.Float32) scores = scores.to(ScalarType.Float32);
         if (positionBias is not null) scores = scores.add_(positionBias); // matmul's backward doesn't need its output
-        var weights = scores.dtype == ScalarType.Float32 ? nn.functional.softmax(scores, -1)
-            : nn.functional.softmax(scores.to(ScalarType.Float32), -1).to(scores.dtype);
+        var weights = nn.functional.softmax(scores, -1);
+        if (weights.dtype != values.dtype) weights = weights.to(values.dtype);
         weights = InvertedDropout.Apply(weights, _dropout, training);
         return matmul(weights, values);
     }

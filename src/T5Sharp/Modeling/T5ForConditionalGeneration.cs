@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,6 +33,28 @@ public sealed class T5ForConditionalGeneration : nn.Module
     public T5Stack Encoder => encoder;
     public T5Stack Decoder => decoder;
     public Linear? LmHead => lm_head;
+
+    /// <summary>The number format the matmuls compute in (<see cref="UseComputeType"/>); float32 as constructed.</summary>
+    public ComputeType ComputeType { get; private set; } = ComputeType.Float32;
+
+    /// <summary>
+    /// Converts the weights once for <paramref name="type"/>. bfloat16 follows torch.autocast's CPU policy for
+    /// inference: every linear layer and the shared embedding are stored in bf16 (matmuls and attention in bf16, half
+    /// the memory), while the RMS norms (and their weights), the position bias, the residual stream and the logits stay
+    /// float32. Call it before attaching adapters (they stay float32 on a bf16 base, as peft keeps them).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Converting a bf16 model back: the rounding can't be undone (reload it).</exception>
+    public void UseComputeType(ComputeType type)
+    {
+        if (type == ComputeType) return;
+        if (ComputeType != ComputeType.Float32)
+            throw new InvalidOperationException($"the model computes in {ComputeType.Name()} already; load it again for {type.Name()}");
+        foreach (var module in modules())
+            if (module is Linear linear) linear.to(ScalarType.BFloat16);
+            else if (module is T5LayerNorm norm) norm.OutputType = ScalarType.BFloat16;
+        shared.to(ScalarType.BFloat16);
+        ComputeType = type;
+    }
 
     /// <summary>Encoder output [B, S, d_model] (after the final norm).</summary>
     public Tensor Encode(Tensor inputIds, Tensor attentionMask, List<Tensor>? hiddenStates = null)
@@ -74,10 +97,12 @@ public sealed class T5ForConditionalGeneration : nn.Module
     /// <summary>Projects decoder output to vocabulary logits (tied models scale by d_model^-0.5 first, as HF does).</summary>
     public Tensor LmLogits(Tensor decoderOutput)
     {
-        if (lm_head is not null) return lm_head.forward(decoderOutput);
         using var scope = NewDisposeScope();
-        var scaled = decoderOutput * Math.Pow(Config.DModel, -0.5);
-        return nn.functional.linear(scaled, shared.weight!).MoveToOuterDisposeScope();
+        var logits = lm_head is not null ? lm_head.forward(decoderOutput)
+            : nn.functional.linear(decoderOutput * Math.Pow(Config.DModel, -0.5), shared.weight!);
+        // bf16 matmul, float32 logits: the loss, the logits processors, sampling and scores all see float32.
+        if (ComputeType != ComputeType.Float32 && logits.dtype != ScalarType.Float32) logits = logits.to(ScalarType.Float32);
+        return logits.MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -22,7 +22,21 @@ public sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
 
     public Parameter Weight => weight;
 
+    /// <summary>
+    /// The output's dtype; null: the computation's own (float32, or the weight's half type as in HF). A bf16 model keeps
+    /// this norm and its weight in float32 and sets bfloat16 here, because the output feeds bf16 matmuls: one cast here
+    /// instead of one per projection (torch.autocast casts at each matmul).
+    /// </summary>
+    public ScalarType? OutputType { get; set; }
+
     public override Tensor forward(Tensor x)
+    {
+        var y = Normalize(x);
+        if (OutputType is not { } type || y.dtype == type) return y;
+        using (y) return y.to(type);
+    }
+
+    Tensor Normalize(Tensor x)
     {
         if (RmsNorm.Supports(x, weight)) return RmsNorm.Apply(x, weight, _eps);
         using var scope = NewDisposeScope();

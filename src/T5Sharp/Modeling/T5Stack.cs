@@ -45,6 +45,10 @@ public sealed class T5Stack : nn.Module
         using var scope = NewDisposeScope();
         long length = embeds.shape[1];
         long past = cache?.Length ?? 0;
+        // The residual stream is kept in the norms' dtype: float32 when only the matmuls compute in bf16 (torch.autocast's
+        // policy; the embedding is stored in bf16 then), so every sub-layer's bf16 output is added in float32.
+        var residualType = final_layer_norm.Weight.dtype;
+        if (embeds.dtype != residualType) embeds = embeds.to(residualType);
         var hidden = InvertedDropout.Apply(embeds, _dropout, training);
         Tensor? bias = null;
         if (block.Count > 0)

@@ -49,8 +49,11 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     public void AddAdapter(string adapter, int rank, double scaling, double dropout, LoraInit init)
     {
         if (_scaling.ContainsKey(adapter)) throw new PeftException($"adapter '{adapter}' already exists on this layer");
-        var a = nn.Linear(InFeatures, rank, hasBias: false, dtype: weight.dtype, device: weight.device);
-        var b = nn.Linear(rank, OutFeatures, hasBias: false, dtype: weight.dtype, device: weight.device);
+        // On a bf16 (or float16) base the adapter is float32, as peft's autocast_adapter_dtype keeps it: its weights
+        // are small, and its delta is added in float32 before the result is rounded back to the base's dtype.
+        var adapterType = weight.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? ScalarType.Float32 : weight.dtype;
+        var a = nn.Linear(InFeatures, rank, hasBias: false, dtype: adapterType, device: weight.device);
+        var b = nn.Linear(rank, OutFeatures, hasBias: false, dtype: adapterType, device: weight.device);
         using (no_grad())
         {
             switch (init)
@@ -93,13 +96,17 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var result = nn.functional.linear(x, weight);
+        var resultType = result.dtype;
         if (_merged.Count == 0)
             foreach (var adapter in _active)
             {
                 if (!_scaling.ContainsKey(adapter)) continue; // like peft: layers the adapter doesn't target
-                var h = InvertedDropout.Apply(x, _dropout[adapter], training);
+                var adapterType = lora_A[adapter].weight!.dtype;
+                var h = InvertedDropout.Apply(x.dtype == adapterType ? x : x.to(adapterType), _dropout[adapter], training);
                 result = result + lora_B[adapter].forward(lora_A[adapter].forward(h)) * _scaling[adapter];
             }
+        // peft: back to the base layer's dtype (bf16 on a bf16 base), so that q, k and v stay one dtype
+        if (result.dtype != resultType) result = result.to(resultType);
         return result.MoveToOuterDisposeScope();
     }
 
@@ -122,6 +129,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         _merged.Clear();
     }
 
+    /// <summary>scaling · B A in the adapter's dtype (float32 on a bf16 base; add_/sub_ round it into the weight).</summary>
     public Tensor DeltaWeight(string adapter) =>
         lora_B[adapter].weight!.matmul(lora_A[adapter].weight!).mul_(_scaling[adapter]);
 

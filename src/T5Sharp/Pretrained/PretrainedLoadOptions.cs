@@ -9,6 +9,12 @@ public sealed record PretrainedLoadOptions
     /// <summary>The compute type (torch_dtype); weights are read from any stored dtype and converted once.</summary>
     public ComputeType ComputeType { get; init; } = ComputeType.Float32;
 
+    /// <summary>
+    /// transformers' torch_dtype="auto": config.json's torch_dtype decides instead of <see cref="ComputeType"/> (absent:
+    /// float32; bfloat16 only on a CPU that computes it; float16 is an error, see <see cref="ComputeTypes.FromTorchDtype"/>).
+    /// </summary>
+    public bool ComputeTypeFromConfig { get; init; }
+
     /// <summary>Where a Hub name is fetched from and how downloads report progress; null: the environment's Hub, silently.</summary>
     public HubPaths? Hub { get; init; }
 }

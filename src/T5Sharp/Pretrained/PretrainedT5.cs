@@ -27,8 +27,8 @@ public sealed class PretrainedT5 : IDisposable
     public T5Config Config { get; }
     public T5ForConditionalGeneration Model { get; }
     public T5Tokenizer Tokenizer { get; }
-    /// <summary>The number format the model computes in.</summary>
-    public ComputeType ComputeType { get; } = ComputeType.Float32;
+    /// <summary>The number format the model's matmuls compute in (<see cref="PretrainedLoadOptions.ComputeType"/>).</summary>
+    public ComputeType ComputeType => Model.ComputeType;
     /// <summary>generation_config.json as found in the folder (null when absent), written back unchanged by <see cref="Save"/>.</summary>
     public string? GenerationConfigJson { get; }
 
@@ -40,16 +40,17 @@ public sealed class PretrainedT5 : IDisposable
     public static PretrainedT5 Load(string nameOrPath, PretrainedLoadOptions? options = null)
     {
         options ??= new PretrainedLoadOptions();
-        if (options.ComputeType != ComputeType.Float32)
-            throw new ArgumentException($"compute type {options.ComputeType.Name()} is not available yet: models load in float32");
         string directory = (options.Hub ?? new HubPaths()).ModelOrPath(nameOrPath);
         if (!System.IO.Directory.Exists(directory)) throw new CheckpointException($"{directory}: model folder not found");
-        var config = T5Config.Load(Path.Combine(directory, ModelFiles.Config));
+        string configPath = Path.Combine(directory, ModelFiles.Config);
+        var config = T5Config.Load(configPath);
+        var computeType = options.ComputeTypeFromConfig ? ConfigComputeType(config, configPath) : options.ComputeType;
         var tokenizer = T5Tokenizer.FromFolder(directory);
         var model = new T5ForConditionalGeneration(config);
         try
         {
             LoadWeights(model, directory);
+            model.UseComputeType(computeType); // once, after the float32 copy: every stored dtype converts the same way
         }
         catch
         {
@@ -60,6 +61,12 @@ public sealed class PretrainedT5 : IDisposable
         string generationPath = Path.Combine(directory, ModelFiles.GenerationConfig);
         string? generation = File.Exists(generationPath) ? File.ReadAllText(generationPath) : null;
         return new PretrainedT5(directory, config, model, tokenizer, generation);
+    }
+
+    static ComputeType ConfigComputeType(T5Config config, string configPath)
+    {
+        try { return ComputeTypes.FromTorchDtype(config.TorchDtype, CpuFeatures.Current); }
+        catch (ArgumentException e) { throw new CheckpointException($"{configPath}: {e.Message}"); }
     }
 
     /// <summary>Copies a folder's (or file's) weights into <paramref name="model"/>: safetensors, sharded or .bin, converted to float32.</summary>

@@ -1,8 +1,8 @@
 namespace T5Sharp.Runtime;
 
 /// <summary>
-/// The number format a model computes in. Weights are stored and trained in float32 whatever is chosen; bfloat16 pays
-/// only where the CPU has AMX (see <see cref="CpuFeatures"/>).
+/// The number format a model's matmuls compute in. bfloat16 pays only where the CPU has AMX (see
+/// <see cref="CpuFeatures"/>); for inference its weights are converted once (norms, residual stream and logits stay float32).
 /// </summary>
 public enum ComputeType
 {
@@ -37,4 +37,18 @@ public static class ComputeTypes
                 throw new ArgumentException($"unknown dtype '{name}' (expected auto, float32 or bfloat16)");
         }
     }
+
+    /// <summary>
+    /// The compute type a config.json's torch_dtype asks for (transformers' torch_dtype="auto"): absent or float32 →
+    /// float32, bfloat16 → bfloat16 (with <see cref="Resolve"/>'s CPU check). float16 is refused rather than mapped:
+    /// T5 overflows in float16, and silently computing in another type would hide that.
+    /// </summary>
+    /// <exception cref="ArgumentException">float16, an unknown name, or bfloat16 where the CPU can't compute it.</exception>
+    public static ComputeType FromTorchDtype(string? torchDtype, CpuFeatures cpu) => torchDtype switch
+    {
+        null or "float32" => ComputeType.Float32,
+        "bfloat16" => Resolve("bfloat16", cpu),
+        "float16" => throw new ArgumentException("torch_dtype float16: T5 overflows in float16; load it in bfloat16 or float32"),
+        _ => throw new ArgumentException($"torch_dtype '{torchDtype}' is not a compute type (expected float32 or bfloat16)"),
+    };
 }
