@@ -15,15 +15,9 @@ public class LibTorchUseTests
     static string Model => Path.Combine(SharedPaths.Hf2, "tiny-flan-32k");
     static string Tokenizer => SharedPaths.RealTokenizer;
 
-    /// <summary>The verbs as Program registers them (a subcommand's options are only known to its own Create()).</summary>
     static bool Needed(params string[] args)
     {
-        var root = new Command("t5sharp")
-        {
-            new System.CommandLine.Help.HelpOption(),
-            InfoCommand.Create(), InitCommand.Create(), TokenizeCommand.Create(), GenerateCommand.Create(), ScoreCommand.Create(),
-            PrepareCommand.Create(), EvaluateCommand.Create(), CompareCommand.Create(), LoraCommand.Create(), TrainCommand.Create(),
-        };
+        var root = CliRoot.Create();
         var parse = root.Parse(args);
         Assert.Empty(parse.Errors);
         return LibTorchUse.Needed(parse);
