@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using T5Sharp.Data.Readers;
 using T5Sharp.Data;
+using T5Sharp.Data.Readers;
 using T5Sharp.Evaluation;
 using T5Sharp.Pretrained;
 

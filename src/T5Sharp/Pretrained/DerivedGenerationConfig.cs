@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using T5Sharp.Formats;
 using T5Sharp.Modeling;
 

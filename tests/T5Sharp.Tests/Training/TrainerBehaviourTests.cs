@@ -1,7 +1,7 @@
 using T5Sharp.Training;
 using TorchSharp;
-using static TorchSharp.torch;
 using static T5Sharp.Tests.Modeling.ModelFixtures;
+using static TorchSharp.torch;
 
 namespace T5Sharp.Tests.Training;
 

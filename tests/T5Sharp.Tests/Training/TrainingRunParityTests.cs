@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using T5Sharp.Pretrained;
 using T5Sharp.Tests.Support;
 using T5Sharp.Training;
