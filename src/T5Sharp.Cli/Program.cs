@@ -18,6 +18,8 @@ root.Subcommands.Add(LoraCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 var parse = root.Parse(args);
+// A mistyped option or a missing value: one line and where to look, exit 2 — not the whole help and exit 1.
+if (ParseErrors.Report(parse) is int parseExit) return parseExit;
 // libtorch only for verbs that use tensors, and before their first tensor operation: threads, and flush-to-zero for
 // denormals on this thread, which libtorch's worker threads inherit (see TorchRuntime, LibTorchUse).
 if (LibTorchUse.Needed(parse)) T5Sharp.Runtime.TorchRuntime.Initialize();
