@@ -95,7 +95,11 @@ public sealed class ProgressReporter : IDisposable
         public LiveBar(string label, int total)
         {
             _label = label;
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            // Interactive: stderr is a terminal (checked by the caller) even when stdout is redirected to a file of results.
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(Console.Error), Interactive = InteractionSupport.Yes, Ansi = AnsiSupport.Detect,
+            });
             _render = console.Progress().AutoClear(false).HideCompleted(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
                     new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
