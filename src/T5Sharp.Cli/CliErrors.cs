@@ -18,7 +18,7 @@ public static class CliErrors
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {UserMessage.Of(e)}");
             return UserError;
         }
     }

@@ -28,12 +28,14 @@ public static partial class CompareCommand
         var template = EvaluateCommand.TemplateOption();
         var metrics = EvaluateCommand.MetricsOption();
         var seed = EvaluateCommand.SeedOption();
+        var lsumSplit = EvaluateCommand.LsumSplitOption();
         var generation = new EvaluateCommand.GenerationOptions();
         var command = new Command("compare", "Compare models (or prediction files) on the same data: Markdown and HTML report.")
-            { data, sourceField, referenceField, template, systems, systemPredictions, output, examples, limit, metrics, seed };
+            { data, sourceField, referenceField, template, systems, systemPredictions, output, examples, limit, metrics, lsumSplit, seed };
         generation.AddTo(command);
         command.SetAction(parse =>
         {
+            var options = EvaluateCommand.Options(parse.GetValue(metrics)!, parse.GetValue(seed), parse.GetValue(lsumSplit)!);
             var specs = Specs(parse, systems, isModel: true).Concat(Specs(parse, systemPredictions, isModel: false))
                 .OrderBy(s => s.Position).ToList();
             if (specs.Count == 0) throw new ArgumentException("give at least one --system NAME=MODEL_DIR or --system-predictions NAME=FILE");
@@ -43,14 +45,14 @@ public static partial class CompareCommand
             var set = EvaluationSet.Read(dataPath, parse.GetValue(sourceField)!,
                 EvaluateCommand.ReferenceFields(parse.GetValue(referenceField)!), parse.GetValue(limit),
                 EvaluateCommand.Template(parse, template));
-            var options = EvaluateCommand.Options(parse.GetValue(metrics)!, parse.GetValue(seed));
             string outDir = parse.GetValue(output)!;
 
             var compared = new List<ComparedSystem>();
             foreach (var spec in specs)
             {
-                var result = spec.IsModel ? Generate(parse, generation, spec, set, options) : ScoreFile(spec, set, options);
-                PredictionsFile.Write(Path.Combine(outDir, spec.Name, PredictionsFile.FileName), result.Examples);
+                string predictionsPath = Path.Combine(outDir, spec.Name, PredictionsFile.FileName);
+                var result = spec.IsModel ? Generate(parse, generation, spec, set, options, predictionsPath) : ScoreFile(spec, set, options);
+                if (!spec.IsModel) PredictionsFile.Write(predictionsPath, result.Examples);
                 MetricsFile.Write(Path.Combine(outDir, spec.Name, MetricsFile.FileName), result.Summary);
                 compared.Add(new ComparedSystem(spec.Name, result));
             }
@@ -80,11 +82,11 @@ public static partial class CompareCommand
     }
 
     static EvaluationResult Generate(ParseResult parse, EvaluateCommand.GenerationOptions generation, SystemSpec spec,
-        EvaluationSet set, EvaluatorOptions options)
+        EvaluationSet set, EvaluatorOptions options, string predictionsPath)
     {
         // One model in memory at a time: each is loaded, run and released before the next.
         using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(spec.Path), generation.LoadOptions(parse));
-        return Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, spec.Name), options);
+        return generation.Evaluate(parse, pretrained, spec.Name, set, options, predictionsPath);
     }
 
     /// <summary>A predictions file must hold the data's examples, in order: same count and same references.</summary>

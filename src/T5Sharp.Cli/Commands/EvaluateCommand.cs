@@ -28,12 +28,14 @@ public static class EvaluateCommand
         var adapter = AdapterOption.Create();
         var generation = new GenerationOptions();
         var seed = SeedOption();
+        var lsumSplit = LsumSplitOption();
         var command = new Command("evaluate", "Generate and score (ROUGE, BLEU, chrF) on a data set, or score a predictions file.")
-            { model, adapter, data, predictions, sourceField, referenceField, template, metrics, output, limit, seed };
+            { model, adapter, data, predictions, sourceField, referenceField, template, metrics, lsumSplit, output, limit, seed };
         generation.AddTo(command);
         command.SetAction(parse =>
         {
-            var options = Options(parse.GetValue(metrics)!, parse.GetValue(seed));
+            var options = Options(parse.GetValue(metrics)!, parse.GetValue(seed), parse.GetValue(lsumSplit)!);
+            string? outDir = parse.GetValue(output);
             EvaluationResult result;
             string? predictionsPath = parse.GetValue(predictions);
             if (predictionsPath is not null)
@@ -54,12 +56,13 @@ public static class EvaluateCommand
                     parse.GetValue(limit), Template(parse, template));
                 using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(modelDir), generation.LoadOptions(parse));
                 AdapterOption.Apply(parse, adapter, pretrained);
-                result = Evaluator.Evaluate(set.Sources, set.References, generation.Generator(parse, pretrained, "evaluate"), options);
+                result = generation.Evaluate(parse, pretrained, "evaluate", set, options,
+                    outDir is null ? null : Path.Combine(outDir, PredictionsFile.FileName));
             }
-            if (parse.GetValue(output) is { } dir)
+            if (outDir is not null)
             {
-                PredictionsFile.Write(Path.Combine(dir, PredictionsFile.FileName), result.Examples);
-                MetricsFile.Write(Path.Combine(dir, MetricsFile.FileName), result.Summary);
+                if (predictionsPath is not null) PredictionsFile.Write(Path.Combine(outDir, PredictionsFile.FileName), result.Examples);
+                MetricsFile.Write(Path.Combine(outDir, MetricsFile.FileName), result.Summary);
             }
             Console.Write(MetricsTable.Format([("model", result.Summary)]));
             return 0;
@@ -82,11 +85,24 @@ public static class EvaluateCommand
     internal static Option<uint> SeedOption() => new("--bootstrap-seed")
         { Description = "Seed of the bootstrap intervals (and of the example sample in compare).", DefaultValueFactory = _ => 0u };
 
-    internal static EvaluatorOptions Options(string metrics, uint seed) => new()
+    internal static Option<string> LsumSplitOption() => new Option<string>("--rouge-lsum-split")
     {
-        MetricNames = metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-        Metric = new MetricOptions { RougeAsPercent = true, BootstrapSeed = seed },
-    };
+        Description = "How rougeLsum finds sentences: 'sentences' (a rule-based splitter, as HF's summarization scripts with nltk) " +
+                      "or 'newline' (only at newlines, as evaluate.load(\"rouge\") on the texts as given).",
+        DefaultValueFactory = _ => SentenceSplit.Sentences,
+    }.AcceptOnlyFromAmong(SentenceSplit.Sentences, SentenceSplit.Newline);
+
+    /// <summary>The scoring options; the metric names are checked here, before any model is loaded or text generated.</summary>
+    internal static EvaluatorOptions Options(string metrics, uint seed, string lsumSplit)
+    {
+        var names = metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Metrics.Validate(names);
+        return new EvaluatorOptions
+        {
+            MetricNames = names,
+            Metric = new MetricOptions { RougeAsPercent = true, BootstrapSeed = seed, SplitSentencesForLsum = SentenceSplit.Parse(lsumSplit) },
+        };
+    }
 
     internal static string[] ReferenceFields(string list)
     {
@@ -116,8 +132,13 @@ public static class EvaluateCommand
         /// <summary>How the models are loaded (--dtype).</summary>
         public PretrainedLoadOptions LoadOptions(ParseResult parse) => DTypeOption.LoadOptions(parse, _dtype);
 
-        /// <summary>Decoding in batches with the model's settings overridden by the options, a progress line per batch on stderr.</summary>
-        public Func<IReadOnlyList<string>, IReadOnlyList<string>> Generator(ParseResult parse, PretrainedT5 pretrained, string label)
+        /// <summary>
+        /// Generates for the set in batches with the model's settings overridden by the options and scores: progress on
+        /// stderr, each batch's predictions appended to <paramref name="predictionsPath"/> as soon as they exist (then the
+        /// scored file in its place), and what --max-source-length cut said at the end.
+        /// </summary>
+        public EvaluationResult Evaluate(ParseResult parse, PretrainedT5 pretrained, string label, EvaluationSet set,
+            EvaluatorOptions options, string? predictionsPath)
         {
             int batchSize = parse.GetValue(_batchSize);
             if (batchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {batchSize}");
@@ -126,8 +147,28 @@ public static class EvaluateCommand
                 throw new ArgumentException("evaluate scores one output per input: --num-return-sequences must be 1");
             int? maxSource = parse.GetValue(_maxSource);
             var prompt = new PromptBuilder(Prefix: prefix); // the sources already went through the template as they were read
-            return sources => TextGenerator.Generate(pretrained, sources.Select(prompt.ForRendered).ToList(), config, batchSize, maxSource,
-                done => Console.Error.WriteLine($"{label}: generated {done}/{sources.Count}"));
+            var truncation = new TruncationTally();
+            EvaluationResult result;
+            using (var writer = predictionsPath is null ? null : new PredictionsWriter(predictionsPath))
+            {
+                using (var progress = ProgressReporter.Start(label, set.Sources.Count))
+                {
+                    int done = 0;
+                    result = Evaluator.Evaluate(set.Sources, set.References,
+                        chunk => TextGenerator.Generate(pretrained, chunk.Select(prompt.ForRendered).ToList(), config, batchSize, maxSource,
+                            truncation: truncation),
+                        options with { ChunkSize = batchSize },
+                        examples =>
+                        {
+                            writer?.Append(examples);
+                            done += examples.Count;
+                            progress.Report(done);
+                        });
+                }
+                writer?.Complete(result.Examples);
+            }
+            TruncationNotice.Print(label, truncation.Report(), "--max-source-length");
+            return result;
         }
     }
 }

@@ -52,23 +52,29 @@ public static class GenerateCommand
             bool fromFile = parse.GetValue(inputFile) is not null;
             bool stream = !fromFile && config.NumBeams == 1 && config.NumReturnSequences == 1 && !config.OutputScores;
             var streamer = stream ? new TextStreamer(pretrained.Tokenizer, piece => { Console.Write(piece); Console.Out.Flush(); }) : null;
-            var outputs = TextGenerator.GenerateWithScores(pretrained, prompts, config, parse.GetValue(batchSize), parse.GetValue(maxSource), streamer: streamer);
-            if (stream)
-            {
-                Console.WriteLine();
-                return 0;
-            }
-            int perInput = config.NumReturnSequences;
-            for (int i = 0; i < outputs.Count; i++)
-            {
-                var o = outputs[i];
-                if (fromFile || config.OutputScores)
-                    Console.WriteLine(JsonSerializer.Serialize(new
+            var truncation = new TruncationTally();
+            int perInput = config.NumReturnSequences, written = 0;
+            // Each batch is printed and flushed as soon as it is generated: an interrupted run keeps the lines it made.
+            using (var progress = fromFile ? ProgressReporter.Start("generate", prompts.Count, "inputs") : null)
+                foreach (var batch in TextGenerator.GenerateBatches(pretrained, prompts, config, parse.GetValue(batchSize), parse.GetValue(maxSource),
+                             streamer, truncation))
+                {
+                    foreach (var o in batch)
                     {
-                        input = inputs[i / perInput].Text, generated = o.Text, sequence_score = o.SequenceScore, token_logprobs = o.TokenLogProbs,
-                    }));
-                else Console.WriteLine(o.Text);
-            }
+                        if (stream) continue; // the streamer printed it
+                        if (fromFile || config.OutputScores)
+                            Console.WriteLine(JsonSerializer.Serialize(new
+                            {
+                                input = inputs[written / perInput].Text, generated = o.Text, sequence_score = o.SequenceScore, token_logprobs = o.TokenLogProbs,
+                            }));
+                        else Console.WriteLine(o.Text);
+                        written++;
+                    }
+                    Console.Out.Flush();
+                    progress?.Report(written / perInput);
+                }
+            if (stream) Console.WriteLine();
+            TruncationNotice.Print("generate", truncation.Report(), "--max-source-length");
             return 0;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using T5Sharp.Peft;
 using T5Sharp.Pretrained;
 using T5Sharp.Runtime;
 
@@ -9,12 +10,20 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "A Hugging Face T5 model folder or Hub name." };
+        var model = new Argument<string>("model") { Description = "A Hugging Face T5 model folder or Hub name, or a LoRA adapter folder." };
         var adapter = AdapterOption.Create();
-        var command = new Command("info", "Show a model folder's configuration, parameter count and files (and a LoRA adapter's).") { model, adapter };
+        var command = new Command("info", "Show a model folder's configuration, parameter count and files, or a LoRA adapter folder's (also with --adapter).") { model, adapter };
         command.SetAction(parse =>
         {
-            string modelDir = Downloads.Paths.Model(parse.GetValue(model)!);
+            string given = parse.GetValue(model)!;
+            // An adapter folder (adapter_config.json, no config.json) is described as `lora info` does.
+            if (Directory.Exists(given) && File.Exists(Path.Combine(given, LoraConfig.ConfigFile)) && !File.Exists(Path.Combine(given, "config.json")))
+            {
+                if (parse.GetValue(adapter) is not null) throw new ArgumentException($"{given} is an adapter folder: give the base model as the folder and the adapter with --adapter");
+                LoraCommand.Describe(given, null);
+                return 0;
+            }
+            string modelDir = Downloads.Paths.Model(given);
             var d = ModelFolder.Describe(modelDir);
             Console.WriteLine($"model folder   {d.Directory}");
             if (d.Config is { } c)

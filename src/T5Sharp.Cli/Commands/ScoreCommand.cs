@@ -31,8 +31,12 @@ public static class ScoreCommand
             if (rows.Count == 0) throw new DataException($"{path}: no records");
             using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(parse.GetValue(model)!), DTypeOption.LoadOptions(parse, dtype));
             AdapterOption.Apply(parse, adapter, pretrained);
-            var scores = SequenceScorer.Score(pretrained, rows.Select(r => r[0]).ToList(), rows.Select(r => r[1]).ToList(),
-                parse.GetValue(batchSize), parse.GetValue(maxSource), parse.GetValue(maxTarget));
+            var truncation = new TruncationTally();
+            List<SequenceScore> scores;
+            using (var progress = ProgressReporter.Start("score", rows.Count))
+                scores = SequenceScorer.Score(pretrained, rows.Select(r => r[0]).ToList(), rows.Select(r => r[1]).ToList(),
+                    parse.GetValue(batchSize), parse.GetValue(maxSource), parse.GetValue(maxTarget), progress.Report, truncation);
+            TruncationNotice.Print("score", truncation.Report(), "--max-source-length / --max-target-length", "sources");
             for (int i = 0; i < scores.Count; i++)
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {

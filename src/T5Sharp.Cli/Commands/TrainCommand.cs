@@ -208,6 +208,22 @@ public static class TrainCommand
             else if (step.GlobalStep % state.LoggingSteps == 0 || step.GlobalStep == state.MaxSteps) Console.Error.WriteLine(line);
         }
 
+        ProgressReporter? _evaluation;
+
+        // Training-time evaluation (generation over the eval set) can take minutes: the shared reporter shows it.
+        public void OnPredictionStep(TrainingArguments args, TrainerState state, TrainerControl control, int done, int total)
+        {
+            if (_evaluation is null)
+            {
+                lock (this) Finish();
+                _evaluation = ProgressReporter.Start($"eval at step {state.GlobalStep}", total);
+            }
+            _evaluation.Report(done);
+            if (done < total) return;
+            _evaluation.Dispose();
+            _evaluation = null;
+        }
+
         public void OnEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, IReadOnlyDictionary<string, double> metrics) =>
             Note($"eval at step {state.GlobalStep}: " + string.Join(", ", metrics.Select(kv => $"{kv.Key} {Format(kv.Key, kv.Value)}")));
 

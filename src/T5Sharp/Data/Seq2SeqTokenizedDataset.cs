@@ -31,17 +31,11 @@ public sealed class Seq2SeqTokenizedDataset
         var sources = tokenizer.EncodeBatch(examples.Select(e => e.Source).ToArray(), maxSourceLength, truncation: true, padding: Padding.DoNotPad);
         var targets = tokenizer.EncodeBatch(examples.Select(e => e.Target).ToArray(), maxTargetLength, truncation: true, padding: Padding.DoNotPad);
         var tokenized = new TokenizedExample[examples.Count];
-        int sourcesCut = 0, targetsCut = 0, examplesCut = 0;
         for (int i = 0; i < examples.Count; i++)
-        {
             tokenized[i] = new TokenizedExample(sources.InputIds[i], targets.InputIds[i], examples[i].Location);
-            bool sourceCut = sources.UntruncatedLengths[i] > maxSourceLength, targetCut = targets.UntruncatedLengths[i] > maxTargetLength;
-            if (sourceCut) sourcesCut++;
-            if (targetCut) targetsCut++;
-            if (sourceCut || targetCut) examplesCut++;
-        }
-        var report = new TruncationReport(examples.Count, maxSourceLength, maxTargetLength, sourcesCut, targetsCut, examplesCut,
-            LengthStats.Of(sources.UntruncatedLengths), LengthStats.Of(targets.UntruncatedLengths));
+        var tally = new TruncationTally();
+        tally.Add(sources, targets);
+        var report = tally.Report(maxSourceLength, maxTargetLength);
         return new Seq2SeqTokenizedDataset(tokenized, report);
     }
 }

@@ -13,20 +13,37 @@ namespace T5Sharp.Evaluation;
 /// </summary>
 public static class Evaluator
 {
-    /// <summary>Runs <paramref name="generate"/> once over all sources (it batches as it likes), then <see cref="Score"/>s.</summary>
+    /// <summary>
+    /// Runs <paramref name="generate"/> over the sources — all at once, or <see cref="EvaluatorOptions.ChunkSize"/> at a
+    /// time — then <see cref="Score"/>s. <paramref name="onGenerated"/> receives each chunk's examples (not yet scored)
+    /// as soon as they are generated, so a caller can save them before the run ends (see <see cref="PredictionsWriter"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">Bad input (see the class remarks).</exception>
     /// <exception cref="InvalidOperationException">The generator returned a different number of texts than it was given.</exception>
     public static EvaluationResult Evaluate(IReadOnlyList<string> sources, IReadOnlyList<IReadOnlyList<string>> references,
-        Func<IReadOnlyList<string>, IReadOnlyList<string>> generate, EvaluatorOptions? options = null)
+        Func<IReadOnlyList<string>, IReadOnlyList<string>> generate, EvaluatorOptions? options = null,
+        Action<IReadOnlyList<EvaluationExample>>? onGenerated = null)
     {
         ArgumentNullException.ThrowIfNull(generate);
+        options ??= new EvaluatorOptions();
         CheckInputs(sources, references);
+        Metrics.Validate(options.MetricNames);
+        if (options.ChunkSize is < 1) throw new ArgumentException($"The chunk size must be at least 1, got {options.ChunkSize}.");
+        int chunk = options.ChunkSize ?? sources.Count;
         var clock = Stopwatch.StartNew();
-        var predictions = generate(sources);
+        var predictions = new List<string>(sources.Count);
+        for (int start = 0; start < sources.Count; start += chunk)
+        {
+            var part = sources.Skip(start).Take(chunk).ToList();
+            var generated = generate(part);
+            if (generated is null || generated.Count != part.Count)
+                throw new InvalidOperationException(
+                    $"The generator returned {generated?.Count ?? 0} predictions for {part.Count} sources.");
+            onGenerated?.Invoke(generated.Select((p, i) => new EvaluationExample(start + i, sources[start + i], references[start + i], p,
+                new Dictionary<string, double>())).ToList());
+            predictions.AddRange(generated);
+        }
         double generationSeconds = clock.Elapsed.TotalSeconds;
-        if (predictions is null || predictions.Count != sources.Count)
-            throw new InvalidOperationException(
-                $"The generator returned {predictions?.Count ?? 0} predictions for {sources.Count} sources.");
         return Score(sources, references, predictions, options, generationSeconds);
     }
 
@@ -85,7 +102,10 @@ public static class Evaluator
             if (sentenceBleu) scores["bleu"] = Bleu.Sentence(predictions[i], references[i]).Score;
             examples[i] = new EvaluationExample(i, sources[i], references[i], predictions[i], scores);
         }
-        var summary = new MetricsSummary(predictions.Count, metrics, intervals, generationSeconds, clock.Elapsed.TotalSeconds);
+        var summary = new MetricsSummary(predictions.Count, metrics, intervals, generationSeconds, clock.Elapsed.TotalSeconds)
+        {
+            RougeLsumSplit = metrics.ContainsKey("rougeLsum") ? SentenceSplit.Name(metricOptions.SplitSentencesForLsum) : null,
+        };
         return new EvaluationResult(examples, summary);
     }
 

@@ -16,6 +16,10 @@ public sealed record EvaluatorOptions
     /// <summary>Confidence of the intervals (rouge_score's default 0.95).</summary>
     public double Confidence { get; init; } = 0.95;
 
+    /// <summary>Sources handed to the generator at a time (null: all at once); each chunk's predictions are reported
+    /// as soon as they exist, so a smaller chunk loses less when a run is interrupted.</summary>
+    public int? ChunkSize { get; init; }
+
     /// <summary>The bootstrap seed used when <see cref="Metric"/> names none (numpy's <c>np.random.seed(0)</c>).</summary>
     public const uint DefaultSeed = 0;
 }

@@ -45,6 +45,32 @@ public static class Metrics
                 throw new ArgumentException($"References of example {i} are missing or contain null.", nameof(references));
         }
 
+        var (rougeTypes, bleu, chrf) = Parse(names);
+
+        var result = new Dictionary<string, double>();
+        if (rougeTypes.Count > 0) AddRouge(result, rougeTypes.Distinct().ToArray(), predictions, references, options);
+        if (bleu || chrf)
+        {
+            var streams = ToStreams(references);
+            if (bleu) result["bleu"] = Bleu.Corpus(predictions, streams).Score;
+            if (chrf) result["chrf"] = Chrf.Corpus(predictions, streams).Score;
+        }
+        return result;
+    }
+
+    /// <summary>Checks metric names before any work (a typo should fail at once, not after generating everything).</summary>
+    /// <exception cref="ArgumentException">An unknown metric name, or none.</exception>
+    public static void Validate(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var list = names.ToList();
+        if (list.Count == 0) throw new ArgumentException("No metric given: expected rouge, rouge1..rouge9, rougeL, rougeLsum, bleu or chrf.");
+        var (rougeTypes, _, _) = Parse(list);
+        if (rougeTypes.Count > 0) _ = new RougeScorer(rougeTypes.Distinct()); // rejects rouge types rouge_score lacks
+    }
+
+    static (List<string> RougeTypes, bool Bleu, bool Chrf) Parse(IEnumerable<string> names)
+    {
         var rougeTypes = new List<string>();
         bool bleu = false, chrf = false;
         foreach (var name in names)
@@ -58,16 +84,7 @@ public static class Metrics
                 default: throw new ArgumentException($"Unknown metric '{name}': expected rouge, rouge1..rouge9, rougeL, rougeLsum, bleu or chrf.", nameof(names));
             }
         }
-
-        var result = new Dictionary<string, double>();
-        if (rougeTypes.Count > 0) AddRouge(result, rougeTypes.Distinct().ToArray(), predictions, references, options);
-        if (bleu || chrf)
-        {
-            var streams = ToStreams(references);
-            if (bleu) result["bleu"] = Bleu.Corpus(predictions, streams).Score;
-            if (chrf) result["chrf"] = Chrf.Corpus(predictions, streams).Score;
-        }
-        return result;
+        return (rougeTypes, bleu, chrf);
     }
 
     static void AddRouge(Dictionary<string, double> result, string[] types, IReadOnlyList<string> predictions,

@@ -6,7 +6,8 @@ namespace T5Sharp.Evaluation;
 
 /// <summary>
 /// metrics.json: <c>{"examples", "metrics": {name: value}, "intervals": {name: {"low", "mid", "high"}},
-/// "generation_seconds", "scoring_seconds", "examples_per_second"}</c>. "metrics" is the flat dictionary HF's
+/// "generation_seconds", "scoring_seconds", "examples_per_second", "rouge_lsum_split"}</c> (the last only with rougeLsum:
+/// "sentences" or "newline", see <see cref="SentenceSplit"/>). "metrics" is the flat dictionary HF's
 /// evaluate-based scripts produce, so tools that read those read this.
 /// </summary>
 public static class MetricsFile
@@ -38,6 +39,7 @@ public static class MetricsFile
             json.WriteNumber("generation_seconds", summary.GenerationSeconds);
             json.WriteNumber("scoring_seconds", summary.ScoringSeconds);
             json.WriteNumber("examples_per_second", summary.ExamplesPerSecond);
+            if (summary.RougeLsumSplit is { } split) json.WriteString("rouge_lsum_split", split);
             json.WriteEndObject();
         });
     }
@@ -71,7 +73,11 @@ public static class MetricsFile
             }
         int examples = (int)Number(Get(root, "examples", JsonValueKind.Number, path), "examples", path);
         double Optional(string key) => root.TryGetProperty(key, out var v) ? Number(v, key, path) : 0;
-        return new MetricsSummary(examples, metrics, intervals, Optional("generation_seconds"), Optional("scoring_seconds"));
+        string? split = null;
+        if (root.TryGetProperty("rouge_lsum_split", out var s))
+            split = s.ValueKind == JsonValueKind.String ? s.GetString() : throw new DataException($"{path}: 'rouge_lsum_split' is {s.ValueKind}, expected a string");
+        return new MetricsSummary(examples, metrics, intervals, Optional("generation_seconds"), Optional("scoring_seconds"))
+            { RougeLsumSplit = split };
     }
 
     static JsonElement Get(JsonElement obj, string key, JsonValueKind kind, string path, string? parent = null)

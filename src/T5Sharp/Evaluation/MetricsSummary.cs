@@ -10,4 +10,7 @@ public sealed record MetricsSummary(int ExampleCount, IReadOnlyDictionary<string
 {
     /// <summary>Examples generated per second (0 when nothing was generated, e.g. scoring a predictions file).</summary>
     public double ExamplesPerSecond => GenerationSeconds > 0 ? ExampleCount / GenerationSeconds : 0;
+
+    /// <summary>How rougeLsum found sentences: <see cref="SentenceSplit"/>'s "sentences" or "newline"; null without rougeLsum.</summary>
+    public string? RougeLsumSplit { get; init; }
 }

@@ -31,6 +31,11 @@ public static class MetricsTable
         var sb = new StringBuilder();
         foreach (var row in table)
             sb.AppendLine(string.Join("  ", row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
+        // rougeLsum depends on how sentences were found; say which, so numbers from different tools are compared fairly
+        foreach (var split in rows.Select(r => r.Summary.RougeLsumSplit).OfType<string>().Distinct())
+            sb.AppendLine(split == SentenceSplit.Sentences
+                ? "rougeLsum: sentences split by a rule-based splitter (as HF's summarization scripts with nltk)"
+                : "rougeLsum: sentences split only at newlines (as evaluate.load(\"rouge\") on the texts as given)");
         return sb.ToString();
     }
 }

@@ -25,29 +25,32 @@ public static class PredictionsFile
         ArgumentNullException.ThrowIfNull(examples);
         AtomicFile.Write(path, stream =>
         {
-            foreach (var example in examples)
-            {
-                using (var json = new Utf8JsonWriter(stream, WriterOptions))
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("index", example.Index);
-                    json.WriteString("source", example.Source);
-                    if (example.References.Count == 1) json.WriteString("reference", example.References[0]);
-                    else
-                    {
-                        json.WriteStartArray("reference");
-                        foreach (var r in example.References) json.WriteStringValue(r);
-                        json.WriteEndArray();
-                    }
-                    json.WriteString("prediction", example.Prediction);
-                    json.WriteStartObject("scores");
-                    foreach (var (name, value) in example.Scores) json.WriteNumber(name, value);
-                    json.WriteEndObject();
-                    json.WriteEndObject();
-                }
-                stream.WriteByte((byte)'\n');
-            }
+            foreach (var example in examples) WriteLine(stream, example);
         });
+    }
+
+    /// <summary>One example as one JSON line (the layout above).</summary>
+    internal static void WriteLine(Stream stream, EvaluationExample example)
+    {
+        using (var json = new Utf8JsonWriter(stream, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("index", example.Index);
+            json.WriteString("source", example.Source);
+            if (example.References.Count == 1) json.WriteString("reference", example.References[0]);
+            else
+            {
+                json.WriteStartArray("reference");
+                foreach (var r in example.References) json.WriteStringValue(r);
+                json.WriteEndArray();
+            }
+            json.WriteString("prediction", example.Prediction);
+            json.WriteStartObject("scores");
+            foreach (var (name, value) in example.Scores) json.WriteNumber(name, value);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
     }
 
     /// <summary>

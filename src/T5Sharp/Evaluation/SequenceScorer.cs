@@ -8,11 +8,13 @@ namespace T5Sharp.Evaluation;
 /// <summary>
 /// Per-example loss of targets given sources (teacher forcing), as transformers computes
 /// <c>model(input_ids, attention_mask, labels).loss</c> for each example alone: batching and padding don't change it.
+/// <c>onBatch</c> reports examples done; <c>truncation</c>, when given, counts what the max lengths cut.
 /// </summary>
 public static class SequenceScorer
 {
     public static List<SequenceScore> Score(PretrainedT5 pretrained, IReadOnlyList<string> sources, IReadOnlyList<string> targets,
-        int batchSize = 8, int? maxSourceLength = null, int? maxTargetLength = null, Action<int>? onBatch = null)
+        int batchSize = 8, int? maxSourceLength = null, int? maxTargetLength = null, Action<int>? onBatch = null,
+        TruncationTally? truncation = null)
     {
         if (sources.Count != targets.Count)
             throw new ArgumentException($"{sources.Count} sources but {targets.Count} targets");
@@ -27,6 +29,7 @@ public static class SequenceScorer
             int n = Math.Min(batchSize, sources.Count - start);
             var source = tokenizer.EncodeBatch(sources.Skip(start).Take(n).ToList(), maxSourceLength);
             var target = tokenizer.EncodeBatch(targets.Skip(start).Take(n).ToList(), maxTargetLength, padding: Tokenization.Padding.DoNotPad);
+            truncation?.Add(source, target);
             using var scope = NewDisposeScope();
             var labels = Batches.ToTensor(Batches.PadRight(target.InputIds, -100));
             using var output = model.Forward(Batches.ToTensor(source.InputIds), Batches.ToTensor(source.AttentionMask), labels: labels);

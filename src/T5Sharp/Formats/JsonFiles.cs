@@ -44,7 +44,7 @@ public static class JsonFiles<TError> where TError : IFileError
         }
         catch (JsonException e)
         {
-            throw TError.Create($"{path}: invalid JSON at line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
+            throw TError.Create($"{path}: invalid JSON: {JsonErrorText.Of(e)}", e);
         }
     }
 

@@ -42,7 +42,7 @@ public static class GenerationConfigJson
         }
         catch (JsonException e)
         {
-            throw new GenerationConfigException($"{source}: invalid JSON: {e.Message}", e);
+            throw new GenerationConfigException($"{source}: invalid JSON: {JsonErrorText.Of(e)}", e);
         }
         using (document)
         {

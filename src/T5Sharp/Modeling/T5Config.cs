@@ -78,8 +78,7 @@ public sealed class T5Config
         }
         catch (JsonException e)
         {
-            throw new CheckpointException($"{path}: invalid config.json: {e.Message}" +
-                                          (e.Path is null ? "" : $" (key {e.Path})"), e);
+            throw new CheckpointException($"{path}: invalid config.json: {JsonErrorText.Of(e)}", e);
         }
         config.Validate(path);
         return config;

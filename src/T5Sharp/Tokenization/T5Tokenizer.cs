@@ -169,7 +169,8 @@ public sealed class T5Tokenizer
         return new BatchEncoding(inputIds, mask, fullLengths);
     }
 
-    /// <summary>The token string of each id (added tokens by content, others as SentencePiece pieces).</summary>
+    /// <summary>The token string of each id (added tokens by content, others as SentencePiece pieces); an id without a
+    /// token is an error here (an explicit look-up), while <see cref="Decode(IEnumerable{int}, bool, bool?)"/> drops it.</summary>
     public string[] ConvertIdsToTokens(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         var tokens = new List<string>();
@@ -184,6 +185,9 @@ public sealed class T5Tokenizer
     public string[] ConvertIdsToTokens(IEnumerable<long> ids, bool skipSpecialTokens = false) =>
         ConvertIdsToTokens(ids.Select(ToInt), skipSpecialTokens);
 
+    /// <summary>Whether the id has a token: a SentencePiece piece or an added token (ids past len(tokenizer) have none).</summary>
+    public bool IsKnownId(int id) => (id >= 0 && id < _model.Count) || _addedById.ContainsKey(id);
+
     string IdToToken(int id)
     {
         if (_addedById.TryGetValue(id, out var token)) return token.Content;
@@ -193,14 +197,18 @@ public sealed class T5Tokenizer
 
     /// <summary>
     /// HF's <c>tokenizer.decode(ids, skip_special_tokens, clean_up_tokenization_spaces)</c>; the clean-up default comes
-    /// from tokenizer_config.json.
+    /// from tokenizer_config.json. Ids the tokenizer has no token for (see <see cref="IsKnownId"/>) give no text, as in
+    /// T5TokenizerFast.
     /// </summary>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false, bool? cleanUpTokenizationSpaces = null)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var parts = new List<string>();
         var run = new List<string>();
-        foreach (string token in ConvertIdsToTokens(ids, skipSpecialTokens))
+        // A model may emit ids the tokenizer lacks (FLAN-T5: 32,128 output rows, 32,100 ids). T5TokenizerFast — what
+        // AutoTokenizer gives and HF's scripts decode with — drops them (tokenizers' decode keeps only ids with a token);
+        // the slow T5Tokenizer would raise sentencepiece's IndexError "piece id is out of range". We drop them too.
+        foreach (string token in ConvertIdsToTokens(ids.Where(IsKnownId), skipSpecialTokens))
         {
             if (_legacyAddedTokens.Contains(token))
             {

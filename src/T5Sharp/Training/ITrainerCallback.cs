@@ -26,6 +26,10 @@ public interface ITrainerCallback
     /// <summary>After <paramref name="logs"/> was appended to log_history (training logs, evaluations, the train_loss summary).</summary>
     void OnLog(TrainingArguments args, TrainerState state, TrainerControl control, LogHistoryEntry logs) { }
 
+    /// <summary>HF's on_prediction_step: after each evaluation batch; <paramref name="done"/> of <paramref name="total"/>
+    /// evaluation examples are through (so a callback can show the evaluation's progress).</summary>
+    void OnPredictionStep(TrainingArguments args, TrainerState state, TrainerControl control, int done, int total) { }
+
     /// <summary>After an evaluation; <paramref name="metrics"/> are HF's eval_* values.</summary>
     void OnEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, IReadOnlyDictionary<string, double> metrics) { }
 

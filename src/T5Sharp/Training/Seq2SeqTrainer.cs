@@ -242,7 +242,7 @@ public sealed class Seq2SeqTrainer
 
     IReadOnlyDictionary<string, double> Evaluate()
     {
-        var evaluation = _evaluator!.Evaluate(_model);
+        var evaluation = _evaluator!.Evaluate(_model, (done, total) => _callbacks.PredictionStep(State, done, total));
         _evaluations.Add((State.GlobalStep, evaluation));
         Log(MetricsLog.EvaluationEntry(evaluation.Metrics, State.Epoch, State.GlobalStep));
         _callbacks.Evaluate(State, evaluation.Metrics);

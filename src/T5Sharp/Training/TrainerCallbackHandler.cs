@@ -54,6 +54,11 @@ internal sealed class TrainerCallbackHandler(TrainingArguments args)
         foreach (var c in _callbacks) c.OnLog(args, state, Control, logs);
     }
 
+    public void PredictionStep(TrainerState state, int done, int total)
+    {
+        foreach (var c in _callbacks) c.OnPredictionStep(args, state, Control, done, total);
+    }
+
     public void Evaluate(TrainerState state, IReadOnlyDictionary<string, double> metrics)
     {
         Control.ShouldEvaluate = false;

@@ -50,7 +50,8 @@ public sealed class TrainingEvaluator
 
     public int Count => _data.Count;
 
-    public TrainingEvaluation Evaluate(T5ForConditionalGeneration model)
+    /// <param name="onBatch">After each batch: examples done, and the total (for a progress display).</param>
+    public TrainingEvaluation Evaluate(T5ForConditionalGeneration model, Action<int, int>? onBatch = null)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -73,13 +74,17 @@ public sealed class TrainingEvaluator
                     if (!float.IsFinite(loss)) throw new TrainingException($"evaluation: the loss of examples {start}..{start + examples.Count - 1} is {loss}");
                     lossSum += (double)loss * examples.Count;
                 }
-                if (!_args.PredictWithGenerate) continue;
+                if (!_args.PredictWithGenerate)
+                {
+                    onBatch?.Invoke(start + examples.Count, _data.Count);
+                    continue;
+                }
                 var generated = Seq2SeqGenerator.Generate(model, ids, mask, _generation);
                 long pad = _generation.PadTokenId ?? model.Config.PadTokenId;
                 generatedTokens += generated.Sequences.Sum(row => row.LongCount(id => id != pad));
-                // ids past the tokenizer (32100..32127 of FLAN-T5's 32128 rows) have no text; an untrained model may pick them
-                var decodable = generated.Sequences.Select(row => row.Select(id => id < _tokenizer.Count ? id : _tokenizer.UnkTokenId));
-                predictions.AddRange(_tokenizer.DecodeBatch(decodable, skipSpecialTokens: true).Select(t => t.Trim()));
+                // ids past the tokenizer (32100..32127 of FLAN-T5's 32128 rows) decode to nothing, as in T5TokenizerFast
+                predictions.AddRange(_tokenizer.DecodeBatch(generated.Sequences, skipSpecialTokens: true).Select(t => t.Trim()));
+                onBatch?.Invoke(start + examples.Count, _data.Count);
             }
             var metrics = new Dictionary<string, double> { ["eval_loss"] = lossSum / _data.Count };
             if (_args.PredictWithGenerate)

@@ -109,4 +109,25 @@ public class TelegramExportConverterTests
         Assert.Contains("not a Telegram export", Assert.Throws<DataException>(() => Convert(notExport, new(), out _)).Message);
         Assert.Throws<ArgumentException>(() => Convert(export, new(MinContext: 11), out _));
     }
+
+    [Fact]
+    public void AForwardedPostIsMarkedContextAndNeverTheForwardersReply()
+    {
+        // Issue 16: Bob forwards a channel post; it must not become "Bob: <the channel's text>" as Bob's own response.
+        using var dir = new TempDir();
+        string export = Write(dir, "result.json", """
+            {"name": "Bob", "messages": [
+              {"id": 1, "type": "message", "date_unixtime": "1709287200", "from": "Alice", "text": "Seen the news?"},
+              {"id": 2, "type": "message", "date_unixtime": "1709287260", "from": "Bob", "forwarded_from": "Daily Channel", "text": "Big storm tonight"},
+              {"id": 3, "type": "message", "date_unixtime": "1709287320", "from": "Bob", "text": "Stay inside"},
+              {"id": 4, "type": "message", "date_unixtime": "1709287380", "from": "Alice", "forwarded_from": null, "text": "Old joke"}
+            ]}
+            """);
+        var records = Convert(export, new TelegramExportOptions(), out var result);
+        Assert.Equal(
+        [
+            ("Alice: Seen the news?\nBob: [forwarded from Daily Channel] Big storm tonight", "Bob: Stay inside"),
+        ], records);
+        Assert.Equal(3, result.Skipped); // message 1 (no context), the two forwarded ones
+    }
 }

@@ -76,9 +76,10 @@ public class TokenizerErrorTests
     }
 
     [Fact]
-    public void Ids_outside_the_vocabulary_are_rejected()
+    public void Ids_outside_the_vocabulary_are_rejected_by_an_explicit_lookup()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Small.Decode(new[] { 5, 1100 }));
+        // Issue 16: decode no longer rejects them (it drops them, as T5TokenizerFast); the explicit look-up still does.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Small.ConvertIdsToTokens(new[] { 5, 1100 }));
         Assert.Contains("1100", e.Message);
     }
 }

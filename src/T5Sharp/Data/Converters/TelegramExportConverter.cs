@@ -4,7 +4,9 @@ namespace T5Sharp.Data.Converters;
 /// A Telegram Desktop JSON export → JSONL <c>{conversation, response}</c> records for chat fine-tuning. Each usable
 /// message with context becomes a record: the conversation is the previous messages of its session (see
 /// <see cref="TelegramExportOptions"/>), one "Sender: text" per line, and the response is "Sender: text", so the model
-/// learns who speaks as well as what is said.
+/// learns who speaks as well as what is said. A forwarded message (Telegram's <c>forwarded_from</c>) is never a response
+/// — its text is not the forwarder's — but stays in the context of what follows, marked
+/// "Sender: [forwarded from ORIGIN] text" so the model sees whose words it carries.
 /// </summary>
 public static class TelegramExportConverter
 {
@@ -21,7 +23,8 @@ public static class TelegramExportConverter
         return new ConversionResult(records.Count, dropped, skipped, outputPath);
     }
 
-    /// <summary>The records of already-read chats; <c>Skipped</c> counts messages cut by MaxMessages, without context, or from other senders.</summary>
+    /// <summary>The records of already-read chats; <c>Skipped</c> counts messages cut by MaxMessages, without context,
+    /// from other senders, or forwarded.</summary>
     public static (List<(string Conversation, string Response)> Records, int Skipped) BuildRecords(
         IReadOnlyList<IReadOnlyList<TelegramMessage>> chats, TelegramExportOptions options)
     {
@@ -43,7 +46,8 @@ public static class TelegramExportConverter
                 int contextStart = Math.Max(sessionStart, i - options.ContextMessages);
                 if (i - contextStart < options.MinContext) contextStart = Math.Max(0, i - options.MinContext);
                 bool fromOther = options.AsSender is { } name && messages[i].Sender != name;
-                if (i == contextStart || fromOther) { skipped++; continue; }
+                // a forwarded post is someone else's text: context for what follows, never the forwarder's reply
+                if (i == contextStart || fromOther || messages[i].ForwardedFrom is not null) { skipped++; continue; }
                 string conversation = string.Join("\n", messages[contextStart..i].Select(Line));
                 records.Add((conversation, Line(messages[i])));
             }
@@ -51,5 +55,6 @@ public static class TelegramExportConverter
         return (records, skipped);
     }
 
-    static string Line(TelegramMessage m) => $"{m.Sender}: {m.Text}";
+    static string Line(TelegramMessage m) =>
+        m.ForwardedFrom is { } origin ? $"{m.Sender}: [forwarded from {origin}] {m.Text}" : $"{m.Sender}: {m.Text}";
 }

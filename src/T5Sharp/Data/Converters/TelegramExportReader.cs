@@ -65,7 +65,11 @@ public static class TelegramExportReader
         string sender = m.TryGetProperty("from", out var from) && from.ValueKind == JsonValueKind.String && from.GetString()!.Length > 0
             ? from.GetString()!
             : m.TryGetProperty("from_id", out var fromId) && fromId.ValueKind == JsonValueKind.String ? fromId.GetString()! : "Unknown";
-        return new TelegramMessage(id, sender, text, Time(m, where));
+        // forwarded_from is the original author's name; it may be null (a hidden account) while the message is still forwarded
+        string? forwarded = m.TryGetProperty("forwarded_from", out var fwd)
+            ? fwd.ValueKind == JsonValueKind.String && fwd.GetString()!.Length > 0 ? fwd.GetString()! : "a hidden account"
+            : null;
+        return new TelegramMessage(id, sender, text, Time(m, where)) { ForwardedFrom = forwarded };
     }
 
     static string Flatten(JsonElement text, string where)
