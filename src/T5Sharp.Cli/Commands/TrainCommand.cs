@@ -37,9 +37,10 @@ public static class TrainCommand
         var noShuffle = new Option<bool>("--no-shuffle") { Description = "Keep the data in file order (to reproduce another tool's run)." };
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint-N folder of this run." };
         var lora = new Option<string?>("--lora") { Description = "Train a LoRA adapter instead of every weight: r=32,alpha=32,dropout=0.05,targets=q,v (peft's fields)." };
+        var reportTo = new Option<string[]>("--report-to") { Description = "Where logs go besides metrics.jsonl: tensorboard (event files in logging_dir, default OUTPUT/runs/DATE_HOST), all or none." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print data statistics, the step plan and a memory estimate; don't train." };
         var command = new Command("train", "Fine-tune a T5 model (Seq2SeqTrainer semantics); with no model/data, the offline demo.")
-            { config, set, model, data, evalData, sourceField, targetField, template, output, epochs, maxSteps, batchSize, learningRate, seed, noShuffle, lora, resume, dryRun };
+            { config, set, model, data, evalData, sourceField, targetField, template, output, epochs, maxSteps, batchSize, learningRate, seed, noShuffle, lora, resume, reportTo, dryRun };
         command.SetAction(parse =>
         {
             try
@@ -85,6 +86,7 @@ public static class TrainCommand
             Add("seed", parse.GetValue(seed));
             Add("lora", parse.GetValue(lora));
             if (parse.GetValue(noShuffle)) overrides.Add("shuffle=false");
+            if (parse.GetValue(reportTo) is { Length: > 0 } targets) overrides.Add($"report_to={System.Text.Json.JsonSerializer.Serialize(targets)}");
             overrides.AddRange(parse.GetValue(set) ?? []);
 
             string? configPath = parse.GetValue(config);
@@ -131,6 +133,8 @@ public static class TrainCommand
                 return Interrupted;
             }
             PrintSummary(result, demoRun is null ? [] : DemoRun.BeforeAfter(trainer, result));
+            if (trainer.Callbacks.OfType<TensorBoardCallback>().FirstOrDefault() is { } board)
+                Console.WriteLine($"TensorBoard logs in {board.LogDir} (tensorboard --logdir {Path.GetDirectoryName(board.LogDir)})");
             return 0;
         }
     }
