@@ -96,7 +96,7 @@ public static class TrainCommand
             demoRun?.CreateModel(options);
             if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
             using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(options.Model));
-            var progress = new ProgressPrinter();
+            var progress = TrainProgress.ForStderr();
             var trainer = new Seq2SeqTrainer(options, pretrained, [progress]);
             if (trainer.Lora is { } adapter) Console.Error.WriteLine(adapter.CountParameters().ToString());
             foreach (var push in trainer.Callbacks.OfType<HubPushCallback>())
@@ -112,19 +112,18 @@ public static class TrainCommand
             {
                 e.Cancel = true; // let the trainer save at the next step boundary
                 cancellation.Cancel();
-                Console.Error.WriteLine("\ninterrupted: saving a checkpoint at the end of this step ...");
+                progress.Note("interrupted: saving a checkpoint at the end of this step ...");
             };
             Console.CancelKeyPress += onCancel;
             TrainOutput result;
             try
             {
-                result = trainer.Train(parse.GetValue(resume), cancellation.Token);
+                result = progress.Run(() => trainer.Train(parse.GetValue(resume), cancellation.Token));
                 if (result.EarlyStopped) progress.Note($"early stopping at step {result.State.GlobalStep}: no improvement");
             }
             finally
             {
                 Console.CancelKeyPress -= onCancel;
-                progress.Finish();
             }
             if (result.Cancelled)
             {
@@ -177,14 +176,10 @@ public static class TrainCommand
         Console.WriteLine($"model saved in {result.FinalModelDir}");
     }
 
-    static string Format(string key, double value) =>
+    internal static string Format(string key, double value) =>
         key.StartsWith("eval_rouge", StringComparison.Ordinal) ? (100 * value).ToString("0.00", CultureInfo.InvariantCulture)
             : value.ToString("0.####", CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// The trainer's progress on stderr: a live status line on a terminal (step, epoch, loss, lr, tokens/s, ETA), plain
-    /// log lines every logging_steps when redirected; evaluation metrics and saved checkpoints as they happen.
-    /// </summary>
     /// <summary>One line per push of the run (push_to_hub): the commit, a skipped save, or why it failed (training goes on).</summary>
     static string PushLine(HubPushReport report) => report switch
     {
@@ -193,52 +188,4 @@ public static class TrainCommand
         { Skipped: true } => $"push of {report.Source} skipped: the previous push is still running (hub_always_push=true waits for it)",
         _ => $"push of {report.Source} failed (the run goes on; the files stay on disk): {report.Error}",
     };
-
-    sealed class ProgressPrinter : ITrainerCallback
-    {
-        readonly bool _live = !Console.IsErrorRedirected;
-        bool _lineOpen;
-
-        public void OnStepEnd(TrainingArguments args, TrainerState state, TrainerControl control, StepReport step)
-        {
-            var speed = state.Speed;
-            string line = $"step {step.GlobalStep}/{state.MaxSteps} {Bar(step.GlobalStep, state.MaxSteps)} epoch {step.Epoch:0.00} " +
-                          $"loss {step.Loss:0.0000} lr {step.LearningRateUsed:0.###e+0} {speed?.TokensPerSecond:0} tok/s ETA {speed?.Eta:hh\\:mm\\:ss}";
-            if (_live)
-            {
-                Console.Error.Write("\r" + line + "   "); // trailing blanks wipe a longer previous line
-                _lineOpen = true;
-            }
-            else if (step.GlobalStep % state.LoggingSteps == 0 || step.GlobalStep == state.MaxSteps) Console.Error.WriteLine(line);
-        }
-
-        public void OnEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, IReadOnlyDictionary<string, double> metrics) =>
-            Note($"eval at step {state.GlobalStep}: " + string.Join(", ", metrics.Select(kv => $"{kv.Key} {Format(kv.Key, kv.Value)}")));
-
-        public void OnSave(TrainingArguments args, TrainerState state, TrainerControl control, string checkpointDir) =>
-            Note($"saved {checkpointDir}");
-
-        static string Bar(long done, long total)
-        {
-            int filled = total <= 0 ? 0 : (int)(20 * Math.Min(done, total) / total);
-            return "[" + new string('#', filled) + new string('.', 20 - filled) + "]";
-        }
-
-        // pushes to the Hub report from their own thread
-        public void Note(string text)
-        {
-            lock (this)
-            {
-                Finish();
-                Console.Error.WriteLine(text);
-            }
-        }
-
-        public void Finish()
-        {
-            if (!_lineOpen) return;
-            Console.Error.WriteLine();
-            _lineOpen = false;
-        }
-    }
 }
