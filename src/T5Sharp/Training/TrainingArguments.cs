@@ -41,7 +41,16 @@ public sealed class TrainingArguments
     /// Where logs go besides metrics.jsonl: "tensorboard" (event files in <see cref="LoggingDir"/>), "all" (every
     /// integration we have: tensorboard) or "none"; a string or a list, as HF takes it. Default none.
     /// </summary>
-    [JsonPropertyName("report_to")] [JsonConverter(typeof(ReportToConverter))] public List<string> ReportTo { get; set; } = [];
+    [JsonPropertyName("report_to")] public JsonElement? ReportToValue { get; set; }
+    /// <summary>report_to as a list of names (kept as written in <see cref="ReportToValue"/>, so run.json reads as given).</summary>
+    [JsonIgnore] public IReadOnlyList<string> ReportTo => ReportToValue switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => [],
+        { ValueKind: JsonValueKind.String } e => [e.GetString()!],
+        { ValueKind: JsonValueKind.Array } e when e.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String) =>
+            e.EnumerateArray().Select(x => x.GetString()!).ToList(),
+        var e => throw Bad("report_to", e, "a name or a list of names (tensorboard, all, none)"),
+    };
     /// <summary>TensorBoard's log folder; null means HF's default, output_dir/runs/&lt;Mon DD_HH-MM-SS&gt;_&lt;host&gt;.</summary>
     [JsonPropertyName("logging_dir")] public string? LoggingDir { get; set; }
     /// <summary>
