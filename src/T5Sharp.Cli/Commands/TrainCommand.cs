@@ -37,9 +37,10 @@ public static class TrainCommand
         var noShuffle = new Option<bool>("--no-shuffle") { Description = "Keep the data in file order (to reproduce another tool's run)." };
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint-N folder of this run." };
         var lora = new Option<string?>("--lora") { Description = "Train a LoRA adapter instead of every weight: r=32,alpha=32,dropout=0.05,targets=q,v (peft's fields)." };
+        var reportTo = new Option<string[]>("--report-to") { Description = "Where logs go besides metrics.jsonl: tensorboard (event files in logging_dir, default OUTPUT/runs/DATE_HOST), all or none." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print data statistics, the step plan and a memory estimate; don't train." };
         var command = new Command("train", "Fine-tune a T5 model (Seq2SeqTrainer semantics); with no model/data, the offline demo.")
-            { config, set, model, data, evalData, sourceField, targetField, template, output, epochs, maxSteps, batchSize, learningRate, seed, noShuffle, lora, resume, dryRun };
+            { config, set, model, data, evalData, sourceField, targetField, template, output, epochs, maxSteps, batchSize, learningRate, seed, noShuffle, lora, resume, reportTo, dryRun };
         command.SetAction(parse =>
         {
             try
@@ -85,6 +86,7 @@ public static class TrainCommand
             Add("seed", parse.GetValue(seed));
             Add("lora", parse.GetValue(lora));
             if (parse.GetValue(noShuffle)) overrides.Add("shuffle=false");
+            if (parse.GetValue(reportTo) is { Length: > 0 } targets) overrides.Add($"report_to={System.Text.Json.JsonSerializer.Serialize(targets)}");
             overrides.AddRange(parse.GetValue(set) ?? []);
 
             string? configPath = parse.GetValue(config);
@@ -94,7 +96,7 @@ public static class TrainCommand
             demoRun?.CreateModel(options);
             if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
             using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(options.Model));
-            var progress = new ProgressPrinter();
+            var progress = TrainProgress.ForStderr();
             var trainer = new Seq2SeqTrainer(options, pretrained, [progress]);
             if (trainer.Lora is { } adapter) Console.Error.WriteLine(adapter.CountParameters().ToString());
             foreach (var push in trainer.Callbacks.OfType<HubPushCallback>())
@@ -110,19 +112,18 @@ public static class TrainCommand
             {
                 e.Cancel = true; // let the trainer save at the next step boundary
                 cancellation.Cancel();
-                Console.Error.WriteLine("\ninterrupted: saving a checkpoint at the end of this step ...");
+                progress.Note("interrupted: saving a checkpoint at the end of this step ...");
             };
             Console.CancelKeyPress += onCancel;
             TrainOutput result;
             try
             {
-                result = trainer.Train(parse.GetValue(resume), cancellation.Token);
+                result = progress.Run(() => trainer.Train(parse.GetValue(resume), cancellation.Token));
                 if (result.EarlyStopped) progress.Note($"early stopping at step {result.State.GlobalStep}: no improvement");
             }
             finally
             {
                 Console.CancelKeyPress -= onCancel;
-                progress.Finish();
             }
             if (result.Cancelled)
             {
@@ -131,6 +132,8 @@ public static class TrainCommand
                 return Interrupted;
             }
             PrintSummary(result, demoRun is null ? [] : DemoRun.BeforeAfter(trainer, result));
+            if (trainer.Callbacks.OfType<TensorBoardCallback>().FirstOrDefault() is { } board)
+                Console.WriteLine($"TensorBoard logs in {board.LogDir} (tensorboard --logdir {Path.GetDirectoryName(board.LogDir)})");
             return 0;
         }
     }
@@ -173,14 +176,10 @@ public static class TrainCommand
         Console.WriteLine($"model saved in {result.FinalModelDir}");
     }
 
-    static string Format(string key, double value) =>
+    internal static string Format(string key, double value) =>
         key.StartsWith("eval_rouge", StringComparison.Ordinal) ? (100 * value).ToString("0.00", CultureInfo.InvariantCulture)
             : value.ToString("0.####", CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// The trainer's progress on stderr: a live status line on a terminal (step, epoch, loss, lr, tokens/s, ETA), plain
-    /// log lines every logging_steps when redirected; evaluation metrics and saved checkpoints as they happen.
-    /// </summary>
     /// <summary>One line per push of the run (push_to_hub): the commit, a skipped save, or why it failed (training goes on).</summary>
     static string PushLine(HubPushReport report) => report switch
     {
@@ -189,68 +188,4 @@ public static class TrainCommand
         { Skipped: true } => $"push of {report.Source} skipped: the previous push is still running (hub_always_push=true waits for it)",
         _ => $"push of {report.Source} failed (the run goes on; the files stay on disk): {report.Error}",
     };
-
-    sealed class ProgressPrinter : ITrainerCallback
-    {
-        readonly bool _live = !Console.IsErrorRedirected;
-        bool _lineOpen;
-
-        public void OnStepEnd(TrainingArguments args, TrainerState state, TrainerControl control, StepReport step)
-        {
-            var speed = state.Speed;
-            string line = $"step {step.GlobalStep}/{state.MaxSteps} {Bar(step.GlobalStep, state.MaxSteps)} epoch {step.Epoch:0.00} " +
-                          $"loss {step.Loss:0.0000} lr {step.LearningRateUsed:0.###e+0} {speed?.TokensPerSecond:0} tok/s ETA {speed?.Eta:hh\\:mm\\:ss}";
-            if (_live)
-            {
-                Console.Error.Write("\r" + line + "   "); // trailing blanks wipe a longer previous line
-                _lineOpen = true;
-            }
-            else if (step.GlobalStep % state.LoggingSteps == 0 || step.GlobalStep == state.MaxSteps) Console.Error.WriteLine(line);
-        }
-
-        ProgressReporter? _evaluation;
-
-        // Training-time evaluation (generation over the eval set) can take minutes: the shared reporter shows it.
-        public void OnPredictionStep(TrainingArguments args, TrainerState state, TrainerControl control, int done, int total)
-        {
-            if (_evaluation is null)
-            {
-                lock (this) Finish();
-                _evaluation = ProgressReporter.Start($"eval at step {state.GlobalStep}", total);
-            }
-            _evaluation.Report(done);
-            if (done < total) return;
-            _evaluation.Dispose();
-            _evaluation = null;
-        }
-
-        public void OnEvaluate(TrainingArguments args, TrainerState state, TrainerControl control, IReadOnlyDictionary<string, double> metrics) =>
-            Note($"eval at step {state.GlobalStep}: " + string.Join(", ", metrics.Select(kv => $"{kv.Key} {Format(kv.Key, kv.Value)}")));
-
-        public void OnSave(TrainingArguments args, TrainerState state, TrainerControl control, string checkpointDir) =>
-            Note($"saved {checkpointDir}");
-
-        static string Bar(long done, long total)
-        {
-            int filled = total <= 0 ? 0 : (int)(20 * Math.Min(done, total) / total);
-            return "[" + new string('#', filled) + new string('.', 20 - filled) + "]";
-        }
-
-        // pushes to the Hub report from their own thread
-        public void Note(string text)
-        {
-            lock (this)
-            {
-                Finish();
-                Console.Error.WriteLine(text);
-            }
-        }
-
-        public void Finish()
-        {
-            if (!_lineOpen) return;
-            Console.Error.WriteLine();
-            _lineOpen = false;
-        }
-    }
 }

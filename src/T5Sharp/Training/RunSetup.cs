@@ -1,3 +1,4 @@
+using T5Sharp.Formats;
 using T5Sharp.Generation;
 using T5Sharp.Peft;
 using T5Sharp.Pretrained;
@@ -35,12 +36,18 @@ internal sealed class RunSetup
     public EpochBatches Batches { get; }
 
     /// <summary>
-    /// The callbacks a run folder needs besides HF's default flow: metrics.jsonl, early stopping and push_to_hub when asked
+    /// The callbacks a run folder needs besides HF's default flow: metrics.jsonl, TensorBoard, early stopping and push_to_hub when asked
     /// for (the push with the environment's Hub settings, unless <paramref name="given"/> brings its own push callback).
     /// </summary>
     public IEnumerable<ITrainerCallback> Callbacks(IReadOnlyList<ITrainerCallback> given)
     {
         yield return new MetricsLogCallback(Path.Combine(Options.Training.OutputDir, MetricsLog.FileName));
+        if (Options.Training.ReportsToTensorBoard)
+        {
+            // resolved once and kept in the arguments, so run.json and the args text name the folder the events went to
+            Options.Training.LoggingDir ??= TensorBoardCallback.DefaultLogDir(Options.Training.OutputDir, DateTime.Now, System.Net.Dns.GetHostName());
+            yield return new TensorBoardCallback(Options.Training.LoggingDir, Pretrained.Model.Config.ToJson());
+        }
         if (Options.EarlyStoppingPatience is int patience) yield return new EarlyStoppingCallback(patience, Options.EarlyStoppingThreshold);
         if (!given.OfType<HubPushCallback>().Any() &&
             HubPushCallback.FromArguments(Options.Training, Path.Combine(Options.Training.OutputDir, Seq2SeqTrainer.FinalDirName)) is { } push)
@@ -59,13 +66,14 @@ internal sealed class RunSetup
     public TrainingEvaluator? CreateEvaluator() => Data.Eval is null ? null : new TrainingEvaluator(Data.Eval, Pretrained.Tokenizer,
         Options.Training, GenerationConfigJson.ForModel(Pretrained), Options.RougeSplitSentences, Options.PadToMultipleOf);
 
-    /// <summary>Writes final/: the trained model (loadable by transformers) or the adapter, and trainer_state.json.</summary>
+    /// <summary>Writes final/: the trained model (loadable by transformers) or the adapter, trainer_state.json and the model card (README.md).</summary>
     public string SaveFinal(TrainerState state)
     {
         string dir = Path.Combine(Options.Training.OutputDir, Seq2SeqTrainer.FinalDirName);
         if (Lora is null) Pretrained.Save(dir);
         else Weights.Save(dir);
         state.Save(Path.Combine(dir, TrainerState.FileName));
+        AtomicFile.WriteAllText(Path.Combine(dir, ModelCard.FileName), ModelCard.ForRun(Options, state, Lora is not null));
         return dir;
     }
 }

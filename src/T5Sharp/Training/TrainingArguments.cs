@@ -38,6 +38,22 @@ public sealed class TrainingArguments
     /// <summary>When to log the training loss: "no", "steps" (every <see cref="LoggingSteps"/>) or "epoch".</summary>
     [JsonPropertyName("logging_strategy")] public string LoggingStrategy { get; set; } = "steps";
     /// <summary>
+    /// Where logs go besides metrics.jsonl: "tensorboard" (event files in <see cref="LoggingDir"/>), "all" (every
+    /// integration we have: tensorboard) or "none"; a string or a list, as HF takes it. Default none.
+    /// </summary>
+    [JsonPropertyName("report_to")] public JsonElement? ReportToValue { get; set; }
+    /// <summary>report_to as a list of names (kept as written in <see cref="ReportToValue"/>, so run.json reads as given).</summary>
+    [JsonIgnore] public IReadOnlyList<string> ReportTo => ReportToValue switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => [],
+        { ValueKind: JsonValueKind.String } e => [e.GetString()!],
+        { ValueKind: JsonValueKind.Array } e when e.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String) =>
+            e.EnumerateArray().Select(x => x.GetString()!).ToList(),
+        var e => throw Bad("report_to", e, "a name or a list of names (tensorboard, all, none)"),
+    };
+    /// <summary>TensorBoard's log folder; null means HF's default, output_dir/runs/&lt;Mon DD_HH-MM-SS&gt;_&lt;host&gt;.</summary>
+    [JsonPropertyName("logging_dir")] public string? LoggingDir { get; set; }
+    /// <summary>
     /// Order each epoch with HF's LengthGroupedSampler (batches of similar source length, so padding wastes little)
     /// instead of a plain shuffle; its megabatches are cut for per_device_train_batch_size × gradient_accumulation_steps.
     /// </summary>
@@ -83,6 +99,7 @@ public sealed class TrainingArguments
 
     public static readonly IReadOnlyList<string> Optimizers = ["adamw_torch", "adafactor"];
     public static readonly IReadOnlyList<string> Strategies = ["no", "steps", "epoch"];
+    public static readonly IReadOnlyList<string> Integrations = ["tensorboard", "all", "none"];
     public static readonly IReadOnlyList<string> HubStrategies = ["end", "every_save", "checkpoint", "all_checkpoints"];
     /// <summary>What a saved file holds instead of hub_token (HF's to_dict masks every *_token the same way).</summary>
     public const string MaskedHubToken = "<HUB_TOKEN>";
@@ -99,6 +116,9 @@ public sealed class TrainingArguments
 
     /// <summary>greater_is_better as HF resolves it: false for the loss, true otherwise, unless set.</summary>
     public bool ResolvedGreaterIsBetter => GreaterIsBetter ?? BestMetricKey is not ("eval_loss" or null);
+
+    /// <summary>report_to asks for TensorBoard event files ("tensorboard" or "all", unless "none" is listed).</summary>
+    public bool ReportsToTensorBoard => !ReportTo.Contains("none") && (ReportTo.Contains("tensorboard") || ReportTo.Contains("all"));
 
     /// <summary>Steps between evaluations under the "steps" strategy (eval_steps, else logging_steps).</summary>
     public long EvalInterval(long totalSteps) => Interval(EvalSteps ?? LoggingSteps, totalSteps);
@@ -139,6 +159,8 @@ public sealed class TrainingArguments
         if (PerDeviceEvalBatchSize < 1) throw Bad("per_device_eval_batch_size", PerDeviceEvalBatchSize, "≥ 1");
         if (GenerationMaxLength is < 2) throw Bad("generation_max_length", GenerationMaxLength, "≥ 2 (it counts the start token)");
         if (GenerationNumBeams is < 1) throw Bad("generation_num_beams", GenerationNumBeams, "≥ 1");
+        foreach (string target in ReportTo)
+            if (!Integrations.Contains(target)) throw Bad("report_to", target, $"one of {string.Join(", ", Integrations)} (or a list of them)");
         if (!HubStrategies.Contains(HubStrategy)) throw Bad("hub_strategy", HubStrategy, $"one of {string.Join(", ", HubStrategies)}");
         if (HubModelId is { } id && !HubRepoId.IsValidId(id))
             throw Bad("hub_model_id", id, "a Hub repository name, 'owner/name' or 'name' (letters, digits, '-', '_', '.')");
