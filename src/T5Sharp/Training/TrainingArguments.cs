@@ -14,6 +14,8 @@ public sealed class TrainingArguments
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     [JsonPropertyName("output_dir")] public string OutputDir { get; set; } = "output";
+    /// <summary>Train into an output_dir that holds a previous run, removing that run's checkpoints, final/ and metrics first.</summary>
+    [JsonPropertyName("overwrite_output_dir")] public bool OverwriteOutputDir { get; set; }
     [JsonPropertyName("num_train_epochs")] public double NumTrainEpochs { get; set; } = 3.0;
     /// <summary>When > 0, the number of optimizer steps (overrides num_train_epochs).</summary>
     [JsonPropertyName("max_steps")] public long MaxSteps { get; set; } = -1;

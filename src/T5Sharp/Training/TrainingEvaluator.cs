@@ -50,7 +50,12 @@ public sealed class TrainingEvaluator
 
     public int Count => _data.Count;
 
-    public TrainingEvaluation Evaluate(T5ForConditionalGeneration model)
+    /// <summary>Receives the decoding steps of greedy or sampled generation (tests count the steps run after a cancel).</summary>
+    public IGenerationStreamer? Streamer { get; init; }
+
+    /// <param name="cancellation">Checked before each batch and each decoding step: a Ctrl-C stops the evaluation within
+    /// one step with an <see cref="OperationCanceledException"/>, and no metrics.</param>
+    public TrainingEvaluation Evaluate(T5ForConditionalGeneration model, CancellationToken cancellation = default)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -62,6 +67,7 @@ public sealed class TrainingEvaluator
             int batchSize = _args.PerDeviceEvalBatchSize;
             for (int start = 0; start < _data.Count; start += batchSize)
             {
+                cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var examples = _data.Examples.Skip(start).Take(batchSize).ToList();
@@ -74,7 +80,8 @@ public sealed class TrainingEvaluator
                     lossSum += (double)loss * examples.Count;
                 }
                 if (!_args.PredictWithGenerate) continue;
-                var generated = Seq2SeqGenerator.Generate(model, ids, mask, _generation);
+                var generated = Seq2SeqGenerator.Generate(model, ids, mask, _generation,
+                    _generation.NumBeams > 1 ? null : Streamer, cancellation);
                 long pad = _generation.PadTokenId ?? model.Config.PadTokenId;
                 generatedTokens += generated.Sequences.Sum(row => row.LongCount(id => id != pad));
                 // ids past the tokenizer (32100..32127 of FLAN-T5's 32128 rows) have no text; an untrained model may pick them
