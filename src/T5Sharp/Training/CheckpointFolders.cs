@@ -76,6 +76,8 @@ public static class CheckpointFolders
         catch (Exception e)
         {
             TryDelete(tmp);
+            // name the file as the user will know it: checkpoint-N/..., not its temporary folder
+            if (e is StorageException s) throw new StorageException(s.Path.Replace(tmp, full), s.InnerException!, s.Reason);
             if (e is not StorageException && StorageErrors.IsStorageFailure(e)) throw new StorageException(full, e);
             throw;
         }

@@ -33,6 +33,8 @@ public sealed class DemoRun
         "num_train_epochs=12", "per_device_train_batch_size=16", "learning_rate=0.003", "warmup_ratio=0.05", "logging_steps=10",
         "eval_strategy=\"epoch\"", "eval_on_start=true", "predict_with_generate=true", "generation_max_length=48",
         "save_strategy=\"epoch\"", "save_total_limit=1", "metric_for_best_model=\"rouge1\"", "seed=0",
+        // the demo is meant to be run again: each run replaces the previous one in its folder
+        "overwrite_output_dir=true",
     ];
 
     /// <summary>
