@@ -22,14 +22,13 @@ public static class HfTrainingArgumentNames
         ["sortish_sampler"] = "false", ["length_column_name"] = "\"length\"", ["label_names"] = "null",
         ["remove_unused_columns"] = "true", ["prediction_loss_only"] = "false", ["eval_delay"] = "0",
         ["generation_config"] = "null", ["neftune_noise_alpha"] = "null", ["auto_find_batch_size"] = "false",
-        ["past_index"] = "-1", ["deepspeed"] = "null", ["fsdp"] = "\"\"", ["fsdp_config"] = "null",
+        ["past_index"] = "-1", ["deepspeed"] = "null", ["fsdp"] = "\"\"",
         ["fsdp_min_num_params"] = "0", ["fsdp_transformer_layer_cls_to_wrap"] = "null", ["torch_compile"] = "false",
         ["torch_compile_backend"] = "null", ["torch_compile_mode"] = "null", ["use_liger_kernel"] = "false",
         ["per_gpu_train_batch_size"] = "null", ["per_gpu_eval_batch_size"] = "null", ["resume_from_checkpoint"] = "null",
         ["batch_eval_metrics"] = "false", ["include_inputs_for_metrics"] = "false", ["eval_accumulation_steps"] = "null",
-        ["split_batches"] = "null", ["dispatch_batches"] = "null", ["accelerator_config"] = "null", ["jit_mode_eval"] = "false",
+        ["split_batches"] = "null", ["dispatch_batches"] = "null", ["jit_mode_eval"] = "false",
         ["use_ipex"] = "false", ["evaluation_strategy"] = "null", ["restore_callback_states_from_checkpoint"] = "false",
-        ["save_only_model"] = "false",
     };
 
     /// <summary>Changes nothing a run computes (or has no meaning on one CPU process): a warning that names it.</summary>
@@ -44,12 +43,26 @@ public static class HfTrainingArgumentNames
         "push_to_hub_organization", "push_to_hub_token", "mp_parameters", "torchdynamo", "ray_scope",
         "include_tokens_per_second", "include_num_input_tokens_seen", "eval_do_concat_batches", "eval_use_gather_object",
         "torch_empty_cache_steps",
+        // what checkpoints hold (ours always hold everything) and settings of features that fsdp / several devices enable
+        "save_only_model", "fsdp_config", "accelerator_config",
     };
 
     public static bool Contains(string name) => ChangesResults.ContainsKey(name) || NoEffectOnResults.Contains(name);
 
-    /// <summary>True when <paramref name="value"/> is transformers' default for a result-changing <paramref name="name"/>.</summary>
+    /// <summary>
+    /// True when <paramref name="value"/> is transformers' default for a result-changing <paramref name="name"/>, or
+    /// empty (null, "", [], {}: to_dict writes fsdp's "" as []), which turns nothing on.
+    /// </summary>
     public static bool IsDefault(string name, JsonElement value) =>
         ChangesResults.TryGetValue(name, out var json) &&
-        JsonElement.DeepEquals(JsonDocument.Parse(json).RootElement, value);
+        (JsonElement.DeepEquals(JsonDocument.Parse(json).RootElement, value) || IsEmpty(value));
+
+    static bool IsEmpty(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => true,
+        JsonValueKind.String => value.GetString()!.Length == 0,
+        JsonValueKind.Array => value.GetArrayLength() == 0,
+        JsonValueKind.Object => !value.EnumerateObject().Any(),
+        _ => false,
+    };
 }

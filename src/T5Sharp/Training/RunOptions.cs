@@ -111,7 +111,7 @@ public sealed class RunOptions
         options.Warnings = RunOptionKeys.Check(options.Other ?? [], source);
         var training = new JsonObject();
         foreach (var (key, value) in options.Other ?? [])
-            if (RunOptionKeys.TrainingKeys.Contains(key)) training[key] = JsonNode.Parse(value.GetRawText());
+            training[key] = JsonNode.Parse(value.GetRawText()); // HF arguments we don't implement are kept and written back
         options.Other = null;
         options.Training = TrainingArguments.FromJson(training.ToJsonString(), source);
         options.Validate(source);
