@@ -17,8 +17,13 @@ public static class RunOptionKeys
     public static readonly IReadOnlySet<string> TrainingKeys = NamesOf(typeof(TrainingArguments));
     public static IEnumerable<string> All => RunKeys.Concat(TrainingKeys);
 
+    /// <summary>Computed values that run.json and training_args.json of earlier versions held by mistake: read and dropped.</summary>
+    static readonly HashSet<string> WrittenByEarlierVersions = ["BestMetricKey", "ResolvedGreaterIsBetter", "DataFiles"];
+
     static HashSet<string> NamesOf(Type type) => type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
         .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    public static bool IsComputed(string key) => WrittenByEarlierVersions.Contains(key);
 
     /// <summary>
     /// Checks the keys the run does not know as its own (those left for the training arguments); throws on the first
@@ -30,7 +35,7 @@ public static class RunOptionKeys
         var warnings = new List<string>();
         foreach (var (key, value) in keys)
         {
-            if (TrainingKeys.Contains(key) || RunKeys.Contains(key)) continue;
+            if (TrainingKeys.Contains(key) || RunKeys.Contains(key) || WrittenByEarlierVersions.Contains(key)) continue;
             if (HfTrainingArgumentNames.ChangesResults.ContainsKey(key))
             {
                 if (!HfTrainingArgumentNames.IsDefault(key, value))

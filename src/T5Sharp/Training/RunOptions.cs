@@ -64,7 +64,7 @@ public sealed class RunOptions
     [JsonIgnore] public IReadOnlyList<string> Warnings { get; private set; } = [];
 
     /// <summary>The training files, whether <c>data</c> is one path or an array of paths.</summary>
-    public IReadOnlyList<string> DataFiles => Data switch
+    [JsonIgnore] public IReadOnlyList<string> DataFiles => Data switch
     {
         null => [],
         { ValueKind: JsonValueKind.String } e => [e.GetString()!],
@@ -111,7 +111,7 @@ public sealed class RunOptions
         options.Warnings = RunOptionKeys.Check(options.Other ?? [], source);
         var training = new JsonObject();
         foreach (var (key, value) in options.Other ?? [])
-            training[key] = JsonNode.Parse(value.GetRawText()); // HF arguments we don't implement are kept and written back
+            if (!RunOptionKeys.IsComputed(key)) training[key] = JsonNode.Parse(value.GetRawText()); // HF arguments we don't implement are kept and written back
         options.Other = null;
         options.Training = TrainingArguments.FromJson(training.ToJsonString(), source);
         options.Validate(source);

@@ -90,7 +90,7 @@ public sealed class TrainingArguments
     public const string MaskedHubToken = "<HUB_TOKEN>";
 
     /// <summary>metric_for_best_model as an evaluation key ("eval_rouge1"); null when no metric selects a best model.</summary>
-    public string? BestMetricKey
+    [JsonIgnore] public string? BestMetricKey
     {
         get
         {
@@ -100,7 +100,7 @@ public sealed class TrainingArguments
     }
 
     /// <summary>greater_is_better as HF resolves it: false for the loss, true otherwise, unless set.</summary>
-    public bool ResolvedGreaterIsBetter => GreaterIsBetter ?? BestMetricKey is not ("eval_loss" or null);
+    [JsonIgnore] public bool ResolvedGreaterIsBetter => GreaterIsBetter ?? BestMetricKey is not ("eval_loss" or null);
 
     /// <summary>Steps between evaluations under the "steps" strategy (eval_steps, else logging_steps).</summary>
     public long EvalInterval(long totalSteps) => Interval(EvalSteps ?? LoggingSteps, totalSteps);
