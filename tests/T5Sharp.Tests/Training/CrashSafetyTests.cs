@@ -167,7 +167,8 @@ public class CrashSafetyTests
             string? resume = Directory.Exists(run) ? CheckpointFolders.LatestComplete(run) is null ? null : run : null;
             bool finished = KillAfter(config, run, resume, savesBeforeKill, delayMs);
             log.Add($"kill {i}: after {savesBeforeKill} saves + {delayMs} ms{(finished ? " (the run had finished)" : "")}: " +
-                    string.Join(" ", Directory.EnumerateFileSystemEntries(run).Select(Path.GetFileName).Order()));
+                    (Directory.Exists(run) ? string.Join(" ", Directory.EnumerateFileSystemEntries(run).Select(Path.GetFileName).Order())
+                        : "(killed before the run folder existed)"));
             foreach (var checkpoint in CheckpointRotation.Sorted(run))
             {
                 Assert.True(CheckpointFolders.IsComplete(checkpoint), $"seed {seed}: {checkpoint}: {CheckpointFolders.Incomplete(checkpoint)}\n{string.Join("\n", log)}");
@@ -175,7 +176,7 @@ public class CrashSafetyTests
                 foreach (var file in new[] { "model.safetensors", TrainerCheckpoint.OptimizerFile, TrainerCheckpoint.RngStateFile })
                     foreach (var t in SafeTensors.Load(Path.Combine(checkpoint, file)).Values) t.Dispose();
             }
-            if (finished) Directory.Delete(run, recursive: true); // start over: the kill came too late to test anything
+            if (finished && Directory.Exists(run)) Directory.Delete(run, recursive: true); // start over: the kill came too late to test anything
         }
         string[] args = CheckpointFolders.LatestComplete(run) is null
             ? ["train", "--config", config, "--output-dir", run, "--set", "overwrite_output_dir=true"]
