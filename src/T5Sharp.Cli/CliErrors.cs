@@ -18,11 +18,21 @@ public static class CliErrors
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {UserMessage.Of(e)}");
+            Console.Error.WriteLine($"error: {Message(e)}");
             return UserError;
         }
     }
 
-    static bool IsUserError(Exception e) => e is CheckpointException or DataException or ArgumentException
-        or TokenizerException or HubException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException;
+    /// <summary>
+    /// The user's errors, and the machine's that a user fixes (a full disk, a quota, a read-only or forbidden folder:
+    /// told by the OS's error code, see <see cref="StorageErrors"/>). Any other IOException is a bug and keeps its trace.
+    /// </summary>
+    public static bool IsUserError(Exception e) => e is CheckpointException or DataException or ArgumentException
+        or TokenizerException or HubException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+        or StorageException || StorageErrors.IsStorageFailure(e);
+
+    /// <summary>The one line a user reads: a raw OS error gets its reason in plain words before .NET's text (which names the path).</summary>
+    public static string Message(Exception e) => e is IOException and not StorageException && StorageErrors.Reason(e) is { } reason
+        ? $"{reason}: {e.Message}"
+        : UserMessage.Of(e);
 }

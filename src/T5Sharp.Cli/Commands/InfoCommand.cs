@@ -2,6 +2,7 @@ using System.CommandLine;
 using T5Sharp.Peft;
 using T5Sharp.Pretrained;
 using T5Sharp.Runtime;
+using T5Sharp.Training;
 
 namespace T5Sharp.Cli.Commands;
 
@@ -26,6 +27,12 @@ public static class InfoCommand
             string modelDir = Downloads.Paths.Model(given);
             var d = ModelFolder.Describe(modelDir);
             Console.WriteLine($"model folder   {d.Directory}");
+            // a checkpoint-N is whole only with its trainer state (written last); a model folder only with config.json
+            var incomplete = d.Incomplete.ToList();
+            if (Path.GetFileName(Path.TrimEndingDirectorySeparator(d.Directory)).StartsWith(CheckpointRotation.Prefix, StringComparison.Ordinal)
+                && CheckpointFolders.Incomplete(d.Directory) is { } why && !incomplete.Any(i => why.Contains(i, StringComparison.Ordinal)))
+                incomplete.Add("as a checkpoint: " + why);
+            foreach (var reason in incomplete) Console.WriteLine($"INCOMPLETE     {reason}");
             if (d.Config is { } c)
             {
                 string family = c.IsGatedAct ? $"T5 v1.1 / FLAN ({c.FeedForwardProj})" : $"original T5 ({c.FeedForwardProj})";

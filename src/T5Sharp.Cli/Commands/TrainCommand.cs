@@ -35,7 +35,7 @@ public static class TrainCommand
         var learningRate = new Option<double?>("--learning-rate") { Description = "learning_rate." };
         var seed = new Option<int?>("--seed") { Description = "seed (shuffling, dropout, initialisation)." };
         var noShuffle = new Option<bool>("--no-shuffle") { Description = "Keep the data in file order (to reproduce another tool's run)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint-N folder of this run." };
+        var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint-N folder, or a run folder's newest complete checkpoint." };
         var lora = new Option<string?>("--lora") { Description = "Train a LoRA adapter instead of every weight: r=32,alpha=32,dropout=0.05,targets=q,v (peft's fields)." };
         var reportTo = new Option<string[]>("--report-to") { Description = "Where logs go besides metrics.jsonl: tensorboard (event files in logging_dir, default OUTPUT/runs/DATE_HOST), all or none." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print data statistics, the step plan and a memory estimate; don't train." };
@@ -49,7 +49,7 @@ public static class TrainCommand
             }
             catch (Exception e) when (e is TrainingException or GenerationConfigException)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {CliErrors.Message(e)}");
                 return CliErrors.UserError;
             }
         });
@@ -95,6 +95,7 @@ public static class TrainCommand
                 : RunOptions.Load(configPath, overrides, Downloads.Paths);
             demoRun?.CreateModel(options);
             if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
+            foreach (var warning in options.Warnings) Console.Error.WriteLine($"warning: {warning}");
             using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(options.Model));
             var progress = TrainProgress.ForStderr();
             var trainer = new Seq2SeqTrainer(options, pretrained, [progress]);
@@ -110,15 +111,28 @@ public static class TrainCommand
             using var cancellation = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
-                e.Cancel = true; // let the trainer save at the next step boundary
-                cancellation.Cancel();
-                progress.Note("interrupted: saving a checkpoint at the end of this step ...");
+                e.Cancel = true;
+                if (cancellation.IsCancellationRequested)
+                {
+                    // the second Ctrl-C: leave now. A save in progress is a temporary folder that the next start removes.
+                    string? kept = CheckpointFolders.LatestComplete(options.Training.OutputDir);
+                    Console.Error.WriteLine("\ninterrupted again: exiting now without saving; " + (kept is null
+                        ? "no complete checkpoint was saved."
+                        : $"the last complete checkpoint is {kept} (steps after it are lost); continue with --resume {options.Training.OutputDir}"));
+                    Environment.Exit(Interrupted);
+                }
+                cancellation.Cancel(); // let the trainer stop evaluation at its next decoding step and save at the step boundary
+                progress.Note("interrupted: saving a checkpoint at the end of this step (Ctrl-C again exits without saving) ...");
             };
             Console.CancelKeyPress += onCancel;
             TrainOutput result;
             try
             {
                 result = progress.Run(() => trainer.Train(parse.GetValue(resume), cancellation.Token));
+                if (trainer.ResumedFrom is { } from) progress.Note($"resumed from {from}");
+                foreach (var left in trainer.RemovedLeftovers) progress.Note($"removed {left} (left by an interrupted save)");
+                if (trainer.RemovedPreviousRun.Count > 0)
+                    progress.Note($"overwrite_output_dir: removed the previous run's {string.Join(", ", trainer.RemovedPreviousRun.Select(Path.GetFileName))}");
                 if (result.EarlyStopped) progress.Note($"early stopping at step {result.State.GlobalStep}: no improvement");
             }
             finally
@@ -127,8 +141,10 @@ public static class TrainCommand
             }
             if (result.Cancelled)
             {
-                Console.Error.WriteLine($"stopped at step {result.State.GlobalStep}; checkpoint saved in {result.LastCheckpoint}. " +
-                                        $"Continue with: t5sharp train ... --resume {result.LastCheckpoint}");
+                Console.Error.WriteLine(result.LastCheckpoint is null
+                    ? $"stopped at step {result.State.GlobalStep}; nothing was saved."
+                    : $"stopped at step {result.State.GlobalStep}; checkpoint saved in {result.LastCheckpoint}. " +
+                      $"Continue with: t5sharp train ... --resume {options.Training.OutputDir}");
                 return Interrupted;
             }
             PrintSummary(result, demoRun is null ? [] : DemoRun.BeforeAfter(trainer, result));

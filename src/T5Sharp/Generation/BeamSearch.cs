@@ -26,6 +26,7 @@ internal static class BeamSearch
         {
             while (true)
             {
+                s.Cancellation.ThrowIfCancellationRequested(); // a Ctrl-C stops here, before the next decoding step
                 using var scope = NewDisposeScope();
                 var logits = model.DecodeStep(next, cache).select(1, -1).to(ScalarType.Float32);
                 var state = new DecodingState(sequences, s.EncoderIds, s.RowsPerInput);

@@ -26,6 +26,7 @@ internal static class SampleSearch
         {
             for (int step = 0; sequences[0].Count < s.MaxLength; step++)
             {
+                s.Cancellation.ThrowIfCancellationRequested(); // a Ctrl-C stops here, before the next decoding step
                 using var scope = NewDisposeScope();
                 var scores = model.DecodeStep(next, cache).select(1, -1).to(ScalarType.Float32).contiguous();
                 scores = LogitsPipeline.Apply(s.Processors, state, scores);

@@ -17,7 +17,8 @@ internal sealed record SearchSetup(
     List<ILogitsProcessor> Warpers,
     long[][] EncoderIds,
     torch.Generator? Sampler,
-    Device Device)
+    Device Device,
+    CancellationToken Cancellation = default)
 {
     public int Rows => BatchSize * RowsPerInput;
 }

@@ -14,9 +14,12 @@ public static class Seq2SeqGenerator
     /// <param name="inputIds">[B, S] right-padded source ids.</param>
     /// <param name="attentionMask">[B, S] 1 for tokens, 0 for padding.</param>
     /// <param name="streamer">Receives each step's tokens (greedy and sampling only).</param>
+    /// <param name="cancellation">Checked before every decoding step: a cancelled token ends generation with an
+    /// <see cref="OperationCanceledException"/> within one step, however long the outputs would have been.</param>
     public static GenerationOutput Generate(T5ForConditionalGeneration model, Tensor inputIds, Tensor attentionMask,
-        GenerationConfig config, IGenerationStreamer? streamer = null)
+        GenerationConfig config, IGenerationStreamer? streamer = null, CancellationToken cancellation = default)
     {
+        cancellation.ThrowIfCancellationRequested();
         config.Validate();
         if (config.MaxNewTokens == 0 || config.ResolvedMaxLength < 2)
             throw new GenerationConfigException(
@@ -37,7 +40,8 @@ public static class Seq2SeqGenerator
             Warpers: LogitsPipeline.Warpers(config),
             EncoderIds: HostRows(inputIds),
             Sampler: config.DoSample ? new torch.Generator((ulong)(config.Seed ?? Random.Shared.NextInt64()), inputIds.device) : null,
-            Device: inputIds.device);
+            Device: inputIds.device,
+            Cancellation: cancellation);
 
         bool wasTraining = model.training;
         model.eval();

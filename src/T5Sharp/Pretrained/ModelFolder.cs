@@ -29,6 +29,11 @@ public static partial class ModelFolder
     /// <paramref name="maxShardBytes"/> is exceeded) and the tokenizer files found in <paramref name="tokenizerSourceDir"/>,
     /// each atomically. Copies of shared.weight under the tied names are left out, as transformers does; the reader side
     /// (the model's state-dict loader) re-ties them. Weight files of an earlier save that would now be stale are removed.
+    /// config.json is removed first and written LAST, so that a save cut short (a full disk, a kill) leaves a folder that
+    /// visibly isn't a model: from_pretrained and our loader both refuse a folder without config.json. (Chosen over a
+    /// temporary folder renamed into place because model folders are saved into folders that hold other files — final/
+    /// gets trainer_state.json, a user's folder a README — which a folder swap would have to carry over; checkpoints,
+    /// which must appear whole, are written under a temporary name by the trainer.)
     /// </summary>
     public static void Save(string dir, T5Config config, IEnumerable<KeyValuePair<string, Tensor>> stateDict,
         string? generationConfigJson = null, string? tokenizerSourceDir = null, long? maxShardBytes = null)
@@ -41,7 +46,8 @@ public static partial class ModelFolder
         var saved = config.Clone();
         // transformers records the dtype the weights are stored in.
         saved.TorchDtype = PythonDTypeName(tensors.Select(kv => kv.Value.dtype).FirstOrDefault(IsFloating, ScalarType.Float32));
-        AtomicFile.WriteAllText(Path.Combine(dir, ModelFiles.Config), JsonFiles.ToSortedJson(ConfigJson(saved)));
+        string configPath = Path.Combine(dir, ModelFiles.Config);
+        if (File.Exists(configPath)) File.Delete(configPath);
         AtomicFile.WriteAllText(Path.Combine(dir, ModelFiles.GenerationConfig),
             generationConfigJson ?? DerivedGenerationConfig.ToJson(saved));
 
@@ -60,6 +66,7 @@ public static partial class ModelFolder
                     input.CopyTo(output);
                 });
             }
+        AtomicFile.WriteAllText(configPath, JsonFiles.ToSortedJson(ConfigJson(saved)));
     }
 
     /// <summary>The folder's files, sizes and tensor summary, from headers only: no tensor data is loaded.</summary>
@@ -88,7 +95,12 @@ public static partial class ModelFolder
         }
         string configPath = Path.Combine(dir, ModelFiles.Config);
         var config = File.Exists(configPath) ? T5Config.Load(configPath) : null;
-        return new ModelFolderDescription(Path.GetFullPath(dir), files, Path.GetFileName(weights), count, parameters, perDType, config);
+        var incomplete = new List<string>();
+        if (config is null) incomplete.Add($"no {ModelFiles.Config} (it is written last: a save was interrupted, or this is not a model folder)");
+        incomplete.AddRange(files.Where(f => f.Name.Contains(AtomicFile.TemporaryMarker, StringComparison.Ordinal))
+            .Select(f => $"{f.Name} is a file whose write did not finish"));
+        return new ModelFolderDescription(Path.GetFullPath(dir), files, Path.GetFileName(weights), count, parameters, perDType, config)
+            { Incomplete = incomplete };
     }
 
     static long UniqueParameterCount(string file)

@@ -15,4 +15,8 @@ public sealed record ModelFolderDescription(
     int TensorCount,
     long ParameterCount,
     IReadOnlyDictionary<ScalarType, int> TensorsPerDType,
-    T5Config? Config);
+    T5Config? Config)
+{
+    /// <summary>Why the folder is not a whole model (no config.json, files of a write that did not finish); empty when whole.</summary>
+    public IReadOnlyList<string> Incomplete { get; init; } = [];
+}

@@ -34,6 +34,8 @@ public sealed class DemoRun
         "eval_strategy=\"epoch\"", "eval_on_start=true", "predict_with_generate=true", "generation_max_length=48",
         "save_strategy=\"epoch\"", "save_total_limit=1", "metric_for_best_model=\"rouge1\"", "seed=0",
         "report_to=\"tensorboard\"",
+        // the demo is meant to be run again: each run replaces the previous one in its folder
+        "overwrite_output_dir=true",
     ];
 
     /// <summary>

@@ -60,8 +60,11 @@ public sealed class RunOptions
 
     [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; set; }
 
+    /// <summary>What <see cref="Parse"/> found worth saying but not fatal: transformers arguments ignored by name.</summary>
+    [JsonIgnore] public IReadOnlyList<string> Warnings { get; private set; } = [];
+
     /// <summary>The training files, whether <c>data</c> is one path or an array of paths.</summary>
-    public IReadOnlyList<string> DataFiles => Data switch
+    [JsonIgnore] public IReadOnlyList<string> DataFiles => Data switch
     {
         null => [],
         { ValueKind: JsonValueKind.String } e => [e.GetString()!],
@@ -104,8 +107,11 @@ public sealed class RunOptions
         {
             throw new TrainingException($"{source}: invalid run option at {e.Path}: {e.Message}", e);
         }
+        // what a user gives is checked: a misspelled key must not train with a default
+        options.Warnings = RunOptionKeys.Check(options.Other ?? [], source);
         var training = new JsonObject();
-        foreach (var (key, value) in options.Other ?? []) training[key] = JsonNode.Parse(value.GetRawText());
+        foreach (var (key, value) in options.Other ?? [])
+            if (!RunOptionKeys.IsComputed(key)) training[key] = JsonNode.Parse(value.GetRawText()); // HF arguments we don't implement are kept and written back
         options.Other = null;
         options.Training = TrainingArguments.FromJson(training.ToJsonString(), source);
         options.Validate(source);

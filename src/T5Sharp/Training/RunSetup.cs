@@ -55,12 +55,58 @@ internal sealed class RunSetup
         foreach (var callback in given) yield return callback;
     }
 
-    /// <summary>Creates the run folder with run.json (the resolved options) and applies layer freezing.</summary>
-    public void Begin()
+    /// <summary>
+    /// Creates the run folder with run.json (the resolved options) and applies layer freezing. A folder that already
+    /// holds something is refused unless the run resumes or overwrite_output_dir is true (HF's run scripts refuse the
+    /// same way): a second run would overwrite final/ and metrics.jsonl, and rotation would mix the two runs'
+    /// checkpoints. With overwrite_output_dir the previous run's own files (checkpoint-N/, final/, metrics.jsonl,
+    /// run.json) are removed first; anything else in the folder stays.
+    /// </summary>
+    public void Begin(bool resuming)
     {
-        Directory.CreateDirectory(Options.Training.OutputDir);
-        Options.Save(Path.Combine(Options.Training.OutputDir, RunOptions.FileName));
+        string dir = Options.Training.OutputDir;
+        if (!resuming && Directory.Exists(dir) && ExistingEntries(dir) is { Count: > 0 } existing)
+        {
+            if (!Options.Training.OverwriteOutputDir)
+                throw new TrainingException(
+                    $"{dir} is not empty ({string.Join(", ", existing.Take(4).Select(Path.GetFileName))}{(existing.Count > 4 ? ", ..." : "")}): " +
+                    $"continue its run with --resume {dir}, choose another output_dir, or set overwrite_output_dir=true to replace the run in it");
+            var previous = PreviousRunEntries(dir);
+            foreach (var entry in previous)
+            {
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
+            }
+            RemovedPreviousRun = previous;
+        }
+        Directory.CreateDirectory(dir);
+        Options.Save(Path.Combine(dir, RunOptions.FileName));
         if (Options.Freeze.Count > 0) ParameterFreezing.Apply(Pretrained.Model, Options.Freeze);
+    }
+
+    /// <summary>What overwrite_output_dir removed of a previous run.</summary>
+    public IReadOnlyList<string> RemovedPreviousRun { get; private set; } = [];
+
+    /// <summary>
+    /// What the folder holds, as HF's run scripts check it (any entry), except the model this run starts from when it
+    /// lies inside (the demo writes its random init/ there before training).
+    /// </summary>
+    List<string> ExistingEntries(string dir)
+    {
+        string? model = Options.Model is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(Options.Model));
+        return Directory.EnumerateFileSystemEntries(dir).Where(e => Path.GetFullPath(e) != model).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The files a run writes into its folder, as found there: what overwrite_output_dir removes.</summary>
+    static List<string> PreviousRunEntries(string dir)
+    {
+        var entries = CheckpointRotation.Sorted(dir);
+        foreach (var name in new[] { Seq2SeqTrainer.FinalDirName, MetricsLog.FileName, RunOptions.FileName })
+        {
+            string path = Path.Combine(dir, name);
+            if (File.Exists(path) || Directory.Exists(path)) entries.Add(path);
+        }
+        return entries;
     }
 
     public TrainingEvaluator? CreateEvaluator() => Data.Eval is null ? null : new TrainingEvaluator(Data.Eval, Pretrained.Tokenizer,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using T5Sharp.Formats;
 using T5Sharp.Modeling;
 using T5Sharp.Peft;
 using T5Sharp.Pretrained;
@@ -93,25 +94,44 @@ public sealed class Seq2SeqTrainer
     public LearningRateScheduler? Scheduler { get; private set; }
     public TrainerState State { get; private set; } = new();
 
+    /// <summary>The checkpoint <see cref="Train"/> continued from (a run folder resolved to its newest complete checkpoint).</summary>
+    public string? ResumedFrom { get; private set; }
+    /// <summary>Temporary folders and files of interrupted saves that <see cref="Train"/> removed from the output folder.</summary>
+    public IReadOnlyList<string> RemovedLeftovers { get; private set; } = [];
+    /// <summary>What overwrite_output_dir removed of a previous run in the output folder.</summary>
+    public IReadOnlyList<string> RemovedPreviousRun => _run?.RemovedPreviousRun ?? [];
+
     public void AddCallback(ITrainerCallback callback) => _callbacks.Add(callback);
 
     /// <summary>
     /// Trains to max_steps or until a callback stops it. With <paramref name="resumeFromCheckpoint"/>, restores everything
-    /// a checkpoint holds and skips the micro-batches already trained on, as HF does. A cancelled
-    /// <paramref name="cancellation"/> saves a checkpoint at the next step boundary and stops (no final model). A NaN or
-    /// infinite loss throws a <see cref="TrainingException"/> naming the step and the last good checkpoint.
+    /// a checkpoint holds and skips the micro-batches already trained on, as HF does; a run folder stands for its newest
+    /// complete checkpoint. A cancelled <paramref name="cancellation"/> stops a running evaluation at its next decoding
+    /// step, saves a checkpoint at the next step boundary and stops (no final model). A NaN or infinite loss, or a
+    /// checkpoint that cannot be written (a full disk), throws a <see cref="TrainingException"/> naming the step and the
+    /// last complete checkpoint.
     /// </summary>
     public TrainOutput Train(string? resumeFromCheckpoint = null, CancellationToken cancellation = default)
     {
         _trainClock.Restart();
-        _run?.Begin();
+        string? resume = resumeFromCheckpoint is null ? null : CheckpointFolders.ResolveResume(resumeFromCheckpoint);
+        RemovedLeftovers = CheckpointFolders.CleanLeftovers(Arguments.OutputDir);
+        _run?.Begin(resuming: resume is not null);
         _evaluator ??= _run?.CreateEvaluator();
         CreateOptimizerAndScheduler();
-        if (resumeFromCheckpoint is not null) LoadCheckpoint(resumeFromCheckpoint);
-        _lastCheckpoint = resumeFromCheckpoint;
+        if (resume is not null) LoadCheckpoint(resume);
+        _lastCheckpoint = resume;
+        ResumedFrom = resume;
         _callbacks.TrainBegin(State);
         // skipped on resume: the evaluation before training is already in the restored log_history
-        if (Arguments.EvalOnStart && _evaluator is not null && resumeFromCheckpoint is null) Evaluate();
+        if (Arguments.EvalOnStart && _evaluator is not null && resume is null)
+        {
+            try { Evaluate(cancellation); }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return new TrainOutput(State, _evaluations, null, true, false, null);
+            }
+        }
 
         bool wasTraining = _model.training;
         _model.train();
@@ -123,8 +143,7 @@ public sealed class Seq2SeqTrainer
         }
         catch (TrainingException e)
         {
-            string kept = _lastCheckpoint is null ? "no checkpoint was saved" : $"the last good checkpoint is {_lastCheckpoint}";
-            throw new TrainingException($"{e.Message}; {kept}", e);
+            throw new TrainingException($"{e.Message}; {Kept()}", e);
         }
         finally
         {
@@ -134,7 +153,15 @@ public sealed class Seq2SeqTrainer
 
         if (Arguments.LoadBestModelAtEnd && State.BestModelCheckpoint is { } best) _weights.Load(best);
         LogTrainingSummary();
-        string? finalDir = _run?.SaveFinal(State);
+        string? finalDir;
+        try
+        {
+            finalDir = _run?.SaveFinal(State);
+        }
+        catch (IOException e) when (StorageErrors.IsStorageFailure(e))
+        {
+            throw new TrainingException($"saving the final model failed: {e.Message}; {Kept()}", e);
+        }
         _callbacks.TrainEnd(State);
         bool earlyStopped = Callbacks.OfType<EarlyStoppingCallback>().Any(c => c.StoppedTraining);
         return new TrainOutput(State, _evaluations, finalDir, false, earlyStopped, _lastCheckpoint);
@@ -162,11 +189,13 @@ public sealed class Seq2SeqTrainer
                 var step = OptimizerStep(Plan.EpochAfter(epoch, i));
                 (_progress.NextEpoch, _progress.NextMicroBatch) = (epoch, i + 1); // before saving: where a resume continues
                 _callbacks.StepEnd(State, step);
-                MaybeLogSaveEvaluate();
+                try { MaybeLogSaveEvaluate(cancellation); }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { return SaveOnCancel(); }
                 if (control.ShouldEpochStop || control.ShouldTrainingStop) break;
             }
             _callbacks.EpochEnd(State);
-            MaybeLogSaveEvaluate();
+            try { MaybeLogSaveEvaluate(cancellation); }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { return SaveOnCancel(); }
             if (control.ShouldTrainingStop) break;
         }
         return false;
@@ -215,7 +244,7 @@ public sealed class Seq2SeqTrainer
     }
 
     /// <summary>HF's _maybe_log_save_evaluate: log, then evaluate, then save, each when the control asks for it.</summary>
-    void MaybeLogSaveEvaluate()
+    void MaybeLogSaveEvaluate(CancellationToken cancellation)
     {
         var control = _callbacks.Control;
         if (control.ShouldLog && State.GlobalStep > _progress.LastLoggedStep)
@@ -230,7 +259,7 @@ public sealed class Seq2SeqTrainer
                 Epoch = State.Epoch, Step = State.GlobalStep,
             });
         }
-        var metrics = control.ShouldEvaluate && _evaluator is not null ? Evaluate() : null;
+        var metrics = control.ShouldEvaluate && _evaluator is not null ? Evaluate(cancellation) : null;
         if (control.ShouldSave) SaveCheckpoint(metrics);
     }
 
@@ -240,9 +269,9 @@ public sealed class Seq2SeqTrainer
         _callbacks.Log(State, entry);
     }
 
-    IReadOnlyDictionary<string, double> Evaluate()
+    IReadOnlyDictionary<string, double> Evaluate(CancellationToken cancellation)
     {
-        var evaluation = _evaluator!.Evaluate(_model, (done, total) => _callbacks.PredictionStep(State, done, total));
+        var evaluation = _evaluator!.Evaluate(_model, (done, total) => _callbacks.PredictionStep(State, done, total), cancellation);
         _evaluations.Add((State.GlobalStep, evaluation));
         Log(MetricsLog.EvaluationEntry(evaluation.Metrics, State.Epoch, State.GlobalStep));
         _callbacks.Evaluate(State, evaluation.Metrics);
@@ -255,11 +284,24 @@ public sealed class Seq2SeqTrainer
         string dir = Path.Combine(Arguments.OutputDir, CheckpointRotation.Prefix + State.GlobalStep);
         if (metrics is not null) BestModel.Update(Arguments, State, metrics, dir);
         _progress.SchedulerStepCount = Scheduler!.StepCount;
-        TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer!, State, _progress, weights: _weights);
+        try
+        {
+            TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer!, State, _progress, weights: _weights);
+        }
+        catch (IOException e) when (StorageErrors.IsStorageFailure(e))
+        {
+            // nothing of checkpoint-N is left (it is written under a temporary name); the earlier ones are untouched
+            throw new TrainingException($"step {State.GlobalStep}: saving {dir} failed: {e.Message}; training stopped", e);
+        }
         (_lastCheckpoint, _lastSavedStep) = (dir, State.GlobalStep);
         CheckpointRotation.Rotate(Arguments.OutputDir, Arguments.SaveTotalLimit, State.BestModelCheckpoint, Arguments.LoadBestModelAtEnd);
         _callbacks.Save(State, dir);
     }
+
+    /// <summary>Where the run can continue from, for an error message: only a checkpoint that exists and is complete.</summary>
+    string Kept() => _lastCheckpoint is not null && CheckpointFolders.IsComplete(_lastCheckpoint)
+        ? $"the last complete checkpoint is {_lastCheckpoint}"
+        : CheckpointFolders.LatestComplete(Arguments.OutputDir) is { } latest ? $"the last complete checkpoint is {latest}" : "no checkpoint was saved";
 
     /// <summary>A cancellation takes effect between steps: the last step (and its epoch's end) is checkpointed, then stop.</summary>
     bool SaveOnCancel()

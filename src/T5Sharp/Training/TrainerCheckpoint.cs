@@ -9,8 +9,8 @@ namespace T5Sharp.Training;
 /// A resumable checkpoint folder, laid out like HF's checkpoint-N: the model folder (config.json, model.safetensors),
 /// optimizer.safetensors (every moment and step count), rng_state.safetensors (torch's CPU generator, for dropout),
 /// trainer_state.json, training_progress.json (scheduler + loss accumulators) and training_args.json, plus the
-/// generation config and tokenizer files when given. Every file is
-/// written atomically.
+/// generation config and tokenizer files when given. The folder appears whole or not at all: it is written under a
+/// temporary name and renamed (<see cref="CheckpointFolders.WriteWhole"/>).
 /// </summary>
 public static class TrainerCheckpoint
 {
@@ -25,23 +25,25 @@ public static class TrainerCheckpoint
         TrainerState state, TrainingProgress progress, string? generationConfigJson = null, string? tokenizerSourceDir = null,
         ICheckpointWeights? weights = null)
     {
-        Directory.CreateDirectory(dir);
-        (weights ?? new FullModelWeights(model, generationConfigJson, tokenizerSourceDir)).Save(dir);
-        var optimizerState = optimizer.StateDict();
-        try
+        CheckpointFolders.WriteWhole(dir, tmp =>
         {
-            SafeTensors.Save(Path.Combine(dir, OptimizerFile), optimizerState.OrderBy(kv => kv.Key, StringComparer.Ordinal));
-        }
-        finally
-        {
-            foreach (var t in optimizerState.Values) t.Dispose();
-        }
-        using (var rng = torch.random.get_rng_state())
-            SafeTensors.Save(Path.Combine(dir, RngStateFile), [new(CpuRngKey, rng)]);
-        args.Save(Path.Combine(dir, ArgumentsFile));
-        progress.Save(Path.Combine(dir, TrainingProgress.FileName));
-        // trainer_state.json last: its presence marks a complete checkpoint
-        state.Save(Path.Combine(dir, TrainerState.FileName));
+            (weights ?? new FullModelWeights(model, generationConfigJson, tokenizerSourceDir)).Save(tmp);
+            var optimizerState = optimizer.StateDict();
+            try
+            {
+                SafeTensors.Save(Path.Combine(tmp, OptimizerFile), optimizerState.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+            }
+            finally
+            {
+                foreach (var t in optimizerState.Values) t.Dispose();
+            }
+            using (var rng = torch.random.get_rng_state())
+                SafeTensors.Save(Path.Combine(tmp, RngStateFile), [new(CpuRngKey, rng)]);
+            args.Save(Path.Combine(tmp, ArgumentsFile));
+            progress.Save(Path.Combine(tmp, TrainingProgress.FileName));
+            // trainer_state.json last: its presence marks a complete checkpoint (also for folders written in place)
+            state.Save(Path.Combine(tmp, TrainerState.FileName));
+        });
     }
 
     /// <summary>Loads weights, optimizer state and RNG state in place; returns the saved trainer state and progress.</summary>
@@ -49,6 +51,7 @@ public static class TrainerCheckpoint
         ITrainingOptimizer optimizer, ICheckpointWeights? weights = null)
     {
         if (!Directory.Exists(dir)) throw new TrainingException($"{dir}: checkpoint folder not found");
+        if (CheckpointFolders.Incomplete(dir) is { } why) throw new TrainingException($"{dir}: not a complete checkpoint: {why}");
         var state = TrainerState.Load(Path.Combine(dir, TrainerState.FileName));
         var progress = TrainingProgress.Load(Path.Combine(dir, TrainingProgress.FileName));
 

@@ -14,6 +14,8 @@ public sealed class TrainingArguments
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     [JsonPropertyName("output_dir")] public string OutputDir { get; set; } = "output";
+    /// <summary>Train into an output_dir that holds a previous run, removing that run's checkpoints, final/ and metrics first.</summary>
+    [JsonPropertyName("overwrite_output_dir")] public bool OverwriteOutputDir { get; set; }
     [JsonPropertyName("num_train_epochs")] public double NumTrainEpochs { get; set; } = 3.0;
     /// <summary>When > 0, the number of optimizer steps (overrides num_train_epochs).</summary>
     [JsonPropertyName("max_steps")] public long MaxSteps { get; set; } = -1;
@@ -105,7 +107,7 @@ public sealed class TrainingArguments
     public const string MaskedHubToken = "<HUB_TOKEN>";
 
     /// <summary>metric_for_best_model as an evaluation key ("eval_rouge1"); null when no metric selects a best model.</summary>
-    public string? BestMetricKey
+    [JsonIgnore] public string? BestMetricKey
     {
         get
         {
@@ -115,7 +117,7 @@ public sealed class TrainingArguments
     }
 
     /// <summary>greater_is_better as HF resolves it: false for the loss, true otherwise, unless set.</summary>
-    public bool ResolvedGreaterIsBetter => GreaterIsBetter ?? BestMetricKey is not ("eval_loss" or null);
+    [JsonIgnore] public bool ResolvedGreaterIsBetter => GreaterIsBetter ?? BestMetricKey is not ("eval_loss" or null);
 
     /// <summary>report_to asks for TensorBoard event files ("tensorboard" or "all", unless "none" is listed).</summary>
     public bool ReportsToTensorBoard => !ReportTo.Contains("none") && (ReportTo.Contains("tensorboard") || ReportTo.Contains("all"));

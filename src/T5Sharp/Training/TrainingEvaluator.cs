@@ -50,8 +50,13 @@ public sealed class TrainingEvaluator
 
     public int Count => _data.Count;
 
+    /// <summary>Receives the decoding steps of greedy or sampled generation (tests count the steps run after a cancel).</summary>
+    public IGenerationStreamer? Streamer { get; init; }
+
     /// <param name="onBatch">After each batch: examples done, and the total (for a progress display).</param>
-    public TrainingEvaluation Evaluate(T5ForConditionalGeneration model, Action<int, int>? onBatch = null)
+    /// <param name="cancellation">Checked before each batch and each decoding step: a Ctrl-C stops the evaluation within
+    /// one step with an <see cref="OperationCanceledException"/>, and no metrics.</param>
+    public TrainingEvaluation Evaluate(T5ForConditionalGeneration model, Action<int, int>? onBatch = null, CancellationToken cancellation = default)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -63,6 +68,7 @@ public sealed class TrainingEvaluator
             int batchSize = _args.PerDeviceEvalBatchSize;
             for (int start = 0; start < _data.Count; start += batchSize)
             {
+                cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 var examples = _data.Examples.Skip(start).Take(batchSize).ToList();
@@ -79,7 +85,8 @@ public sealed class TrainingEvaluator
                     onBatch?.Invoke(start + examples.Count, _data.Count);
                     continue;
                 }
-                var generated = Seq2SeqGenerator.Generate(model, ids, mask, _generation);
+                var generated = Seq2SeqGenerator.Generate(model, ids, mask, _generation,
+                    _generation.NumBeams > 1 ? null : Streamer, cancellation);
                 long pad = _generation.PadTokenId ?? model.Config.PadTokenId;
                 generatedTokens += generated.Sequences.Sum(row => row.LongCount(id => id != pad));
                 // ids past the tokenizer (32100..32127 of FLAN-T5's 32128 rows) decode to nothing, as in T5TokenizerFast
