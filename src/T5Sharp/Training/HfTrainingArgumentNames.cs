@@ -35,10 +35,10 @@ public static class HfTrainingArgumentNames
     public static readonly IReadOnlySet<string> NoEffectOnResults = new HashSet<string>
     {
         "do_train", "do_eval", "do_predict", "gradient_checkpointing", "gradient_checkpointing_kwargs", "log_level",
-        "log_level_replica", "log_on_each_node", "logging_dir", "logging_nan_inf_filter", "save_safetensors", "save_on_each_node",
+        "log_level_replica", "log_on_each_node", "logging_nan_inf_filter", "save_safetensors", "save_on_each_node",
         "no_cuda", "use_cpu", "use_mps_device", "local_rank", "ddp_backend", "tpu_num_cores", "tpu_metrics_debug", "debug",
         "dataloader_num_workers", "dataloader_prefetch_factor", "dataloader_pin_memory", "dataloader_persistent_workers",
-        "run_name", "disable_tqdm", "report_to", "ddp_find_unused_parameters", "ddp_bucket_cap_mb", "ddp_broadcast_buffers",
+        "run_name", "disable_tqdm", "ddp_find_unused_parameters", "ddp_bucket_cap_mb", "ddp_broadcast_buffers",
         "ddp_timeout", "skip_memory_metrics", "use_legacy_prediction_loop", "push_to_hub_model_id",
         "push_to_hub_organization", "push_to_hub_token", "mp_parameters", "torchdynamo", "ray_scope",
         "include_tokens_per_second", "include_num_input_tokens_seen", "eval_do_concat_batches", "eval_use_gather_object",

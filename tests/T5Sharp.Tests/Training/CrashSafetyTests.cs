@@ -106,7 +106,7 @@ public class CrashSafetyTests
         var streamer = new CancellingStreamer(cancel, atStep: 3);
         var evaluator = new TrainingEvaluator(trainer.Data!.Eval!, pretrained.Tokenizer, options.Training,
             GenerationConfigJson.ForModel(pretrained) with { MinLength = 16 }, true, 8) { Streamer = streamer };
-        Assert.ThrowsAny<OperationCanceledException>(() => evaluator.Evaluate(pretrained.Model, cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => evaluator.Evaluate(pretrained.Model, cancellation: cancel.Token));
         Assert.Equal(3, streamer.LastStep);
         Assert.True(streamer.StepsAfterCancel <= 1, $"{streamer.StepsAfterCancel} decoding steps ran after the cancel");
 
