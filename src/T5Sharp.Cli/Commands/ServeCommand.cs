@@ -34,7 +34,9 @@ public static class ServeCommand
                 if (eq <= 0 || eq == a.Length - 1) throw new ArgumentException($"--adapter must be NAME=DIR, got '{a}'");
                 return (a[..eq], a[(eq + 1)..]);
             }).ToList();
-            using var models = ModelRegistry.Load(name, () => PretrainedT5.Load(dir, load), named);
+            // requests name the base model by its Hub name, or by its folder's name when served from a folder
+            string served = Directory.Exists(name) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(name))) : name;
+            using var models = ModelRegistry.Load(served, () => PretrainedT5.Load(dir, load), named);
             var options = new ServerOptions
             {
                 Host = parse.GetValue(host)!, Port = parse.GetValue(port), MaxBatchSize = parse.GetValue(maxBatch),
@@ -44,7 +46,7 @@ public static class ServeCommand
             };
             var server = new T5Server(models, options);
             server.StartAsync().GetAwaiter().GetResult();
-            Console.Error.WriteLine($"t5sharp serve: {name} ({models.All.Count - 1} adapters) on http://{options.Host}:{server.Port}");
+            Console.Error.WriteLine($"t5sharp serve: {served} ({models.All.Count - 1} adapters) on http://{options.Host}:{server.Port}");
             server.WaitForShutdownAsync().GetAwaiter().GetResult(); // until SIGTERM / Ctrl+C: stops accepting, finishes requests in flight
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             return 0;
