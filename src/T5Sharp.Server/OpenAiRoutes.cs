@@ -136,6 +136,12 @@ public static class OpenAiRoutes
             }
         }
         GenerationService.Note(context, model.Name, tokensIn, streamedOut);
+        if (request.Fields.Get("stream_options") is { ValueKind: JsonValueKind.Object } so && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True)
+            await Sse.Send(context.Response, new // OpenAI's usage chunk: no choices, the request's usage
+            {
+                id, @object = chat ? "chat.completion.chunk" : "text_completion", created, model = model.Name, choices = Array.Empty<object>(),
+                usage = new { prompt_tokens = tokensIn, completion_tokens = streamedOut, total_tokens = tokensIn + streamedOut },
+            }, ct);
         await Sse.SendRaw(context.Response, "[DONE]", ct);
     }
 }

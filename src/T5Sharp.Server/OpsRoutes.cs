@@ -11,8 +11,16 @@ public static class OpsRoutes
 {
     public static string Version => typeof(OpsRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
+    /// <summary>The web playground: one self-contained page (no CDN) that calls the public API.</summary>
+    static readonly Lazy<string> Playground = new(() =>
+    {
+        using var stream = typeof(OpsRoutes).Assembly.GetManifestResourceStream("T5Sharp.Server.Playground.index.html")!;
+        return new StreamReader(stream).ReadToEnd();
+    });
+
     public static void Map(IEndpointRouteBuilder app, GenerationService service, Scheduler scheduler, Func<bool> ready)
     {
+        app.MapGet("/", () => Results.Text(Playground.Value, "text/html; charset=utf-8"));
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         app.MapGet("/ready", () => ready()
             ? Results.Json(new { status = "ready" })
