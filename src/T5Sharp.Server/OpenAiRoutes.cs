@@ -41,6 +41,7 @@ public static class OpenAiRoutes
         string id = (chat ? "chatcmpl-" : "cmpl-") + Guid.NewGuid().ToString("N")[..24];
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var leave = new CancelOnLeave(cancel);
         int rows = config.NumReturnSequences;
         var streamers = ids.Select(_ => request.Stream && config.NumBeams == 1
             ? new RowStreamer(model.Pretrained.Tokenizer, rows, config.EosTokenId ?? model.Pretrained.Config.EosTokenId) : null).ToList();

@@ -56,6 +56,7 @@ public static class TgiRoutes
         bool details = p.Bool("details") ?? false;
         long eos = config.EosTokenId ?? model.Pretrained.Config.EosTokenId;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var leave = new CancelOnLeave(cancel);
         var streamer = stream && config.NumBeams == 1 ? new RowStreamer(model.Pretrained.Tokenizer, 1, eos) : null;
         var job = service.Submit(model, ids, config, streamer, cancel.Token);
         if (streamer is not null) _ = job.Result.ContinueWith(_ => streamer.Close(), TaskScheduler.Default);

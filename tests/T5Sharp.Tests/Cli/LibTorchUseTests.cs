@@ -23,6 +23,7 @@ public class LibTorchUseTests
             new System.CommandLine.Help.HelpOption(),
             InfoCommand.Create(), InitCommand.Create(), TokenizeCommand.Create(), GenerateCommand.Create(), ScoreCommand.Create(),
             PrepareCommand.Create(), EvaluateCommand.Create(), CompareCommand.Create(), LoraCommand.Create(), TrainCommand.Create(),
+            PushCommand.Create(), ServeCommand.Create(),
         };
         var parse = root.Parse(args);
         Assert.Empty(parse.Errors);
@@ -36,6 +37,7 @@ public class LibTorchUseTests
         Assert.True(Needed("score", "--model", "m", "--data", "d", "--source-field", "s", "--target-field", "t"));
         Assert.True(Needed("init", "--config", "c.json", "--out", "o"));
         Assert.True(Needed("train"));
+        Assert.True(Needed("serve", "--model", "m"));
         Assert.True(Needed("train", "--dry-run"));
         Assert.True(Needed("lora", "merge", "--model", "m", "--adapter", "a", "--out", "o"));
         Assert.True(Needed("lora", "info", "--adapter", "a", "--model", "m"));
