@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Action<string[]>>
     ["lora"] = LoraBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
     ["training-phases"] = TrainingPhasesBenchmark.Run,
+    ["serve"] = ServeBenchmark.Run,
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!benchmarks.TryGetValue(name, out var run))

@@ -23,6 +23,7 @@ public static class CliRoot
         root.Subcommands.Add(LoraCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(PushCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 }

@@ -22,6 +22,12 @@ public static class TorchRuntime
         torch.set_num_threads(threads ?? Environment.ProcessorCount);
     }
 
+    /// <summary>
+    /// Turns flush-to-zero on for the calling thread (and the libtorch workers it starts): for a thread other than the one
+    /// that called <see cref="Initialize"/> that does tensor work, e.g. a server's scheduler thread. Returns whether it is on.
+    /// </summary>
+    public static bool FlushDenormalsOnThisThread() => TryFlushDenormals();
+
     /// <summary>Whether flush-to-zero is on (x86 only; false where libtorch can't set it).</summary>
     public static bool FlushDenormals { get; private set; }
 

@@ -30,6 +30,7 @@ public class LibTorchUseTests
         Assert.True(Needed("score", "--model", "m", "--data", "d", "--source-field", "s", "--target-field", "t"));
         Assert.True(Needed("init", "--config", "c.json", "--out", "o"));
         Assert.True(Needed("train"));
+        Assert.True(Needed("serve", "--model", "m"));
         Assert.True(Needed("train", "--dry-run"));
         Assert.True(Needed("lora", "merge", "--model", "m", "--adapter", "a", "--out", "o"));
         Assert.True(Needed("lora", "info", "--adapter", "a", "--model", "m"));

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using T5Sharp.Generation;
+using T5Sharp.Runtime;
+using static TorchSharp.torch;
+
+namespace T5Sharp.Server;
+
+/// <summary>
+/// Owns the models: one thread does all tensor work. Prompts arriving within the batch timeout form a cohort (per model
+/// name, up to the batch size), encoded together and decoded with one model call per step; a prompt leaves its cohort
+/// the step it finishes or its client goes away. While cohorts decode, newcomers form a new cohort at the next step
+/// boundary (with their own encoder output and cache) and the cohorts take turns step by step, so a new prompt never
+/// waits for a running batch to finish. Beam search runs each prompt on its own, as `t5sharp generate` does.
+/// </summary>
+public sealed class Scheduler : IDisposable
+{
+    readonly ServerOptions _options;
+    readonly ServerMetrics _metrics;
+    readonly object _gate = new();
+    readonly Queue<GenerationJob> _pending = new();
+    readonly List<(DecodingCohort Cohort, Dictionary<CohortRequest, GenerationJob> Jobs)> _cohorts = [];
+    readonly Thread _thread;
+    volatile bool _stopping;
+    int _active;
+
+    public Scheduler(ServerOptions options, ServerMetrics metrics)
+    {
+        _options = options;
+        _metrics = metrics;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "t5sharp-scheduler" };
+        _thread.Start();
+    }
+
+    public int Pending { get { lock (_gate) return _pending.Count; } }
+    public int Active => Volatile.Read(ref _active);
+
+    /// <summary>Queues a prompt; false when the queue is full (the caller answers 429).</summary>
+    public bool TryEnqueue(GenerationJob job)
+    {
+        lock (_gate)
+        {
+            if (_stopping || _pending.Count >= _options.MaxQueue) return false;
+            _pending.Enqueue(job);
+            _metrics.QueueDepth.Set(_pending.Count);
+            Monitor.PulseAll(_gate);
+            return true;
+        }
+    }
+
+    void Loop()
+    {
+        TorchRuntime.Initialize();
+        TorchRuntime.FlushDenormalsOnThisThread(); // per thread: this one does the tensor work
+        while (true)
+        {
+            List<GenerationJob> taken;
+            lock (_gate)
+            {
+                if (_cohorts.Count == 0)
+                {
+                    if (_pending.Count == 0)
+                    {
+                        if (_stopping) return;
+                        Monitor.Wait(_gate, 100);
+                        continue;
+                    }
+                    // the batch window: wait for companions up to the timeout or until the batch is full
+                    var deadline = Stopwatch.StartNew();
+                    while (_pending.Count < _options.MaxBatchSize && deadline.ElapsedMilliseconds < _options.BatchTimeoutMs)
+                        Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Max(1, _options.BatchTimeoutMs - deadline.ElapsedMilliseconds)));
+                }
+                taken = [];
+                while (_pending.Count > 0 && _active + taken.Count < _options.MaxBatchSize) taken.Add(_pending.Dequeue());
+                _metrics.QueueDepth.Set(_pending.Count);
+            }
+            try
+            {
+                Start(taken);
+                StepAll();
+            }
+            catch (Exception e)
+            {
+                // a failure of the model (out of memory, a libtorch error) fails the prompts in flight, not the server
+                foreach (var (cohort, jobs) in _cohorts)
+                {
+                    foreach (var job in jobs.Values) Finish(job, null, e);
+                    cohort.Dispose();
+                }
+                _cohorts.Clear();
+            }
+        }
+    }
+
+    void Start(List<GenerationJob> jobs)
+    {
+        foreach (var job in jobs.Where(j => j.Cancellation.IsCancellationRequested).ToList())
+        {
+            jobs.Remove(job);
+            job.Complete(new JobResult([], true));
+        }
+        foreach (var beam in jobs.Where(j => j.IsBeam).ToList())
+        {
+            jobs.Remove(beam);
+            Interlocked.Increment(ref _active);
+            _metrics.ActiveRequests.Inc();
+            _metrics.BatchSize.Observe(1);
+            try
+            {
+                using var scope = NewDisposeScope();
+                var ids = tensor(beam.InputIds, [1, beam.InputIds.Length]);
+                var mask = ones_like(ids);
+                var output = Seq2SeqGenerator.Generate(beam.Model.Pretrained.Model, ids, mask, beam.Config);
+                Finish(beam, new JobResult(output.Sequences, false), null);
+            }
+            catch (Exception e)
+            {
+                Finish(beam, null, e);
+            }
+        }
+        foreach (var group in jobs.GroupBy(j => j.Model))
+        {
+            var members = group.ToList();
+            var requests = members.Select(j => new CohortRequest(j.InputIds, j.Config, new TimingStreamer(j, _metrics),
+                () => j.Cancellation.IsCancellationRequested)).ToList();
+            Interlocked.Add(ref _active, members.Count);
+            _metrics.ActiveRequests.Inc(members.Count);
+            try
+            {
+                var cohort = new DecodingCohort(group.Key.Pretrained.Model, requests);
+                _cohorts.Add((cohort, requests.Zip(members).ToDictionary(p => p.First, p => p.Second)));
+                _metrics.BatchSize.Observe(members.Count);
+            }
+            catch (Exception e)
+            {
+                foreach (var job in members) Finish(job, null, e);
+            }
+        }
+    }
+
+    void StepAll()
+    {
+        foreach (var entry in _cohorts.ToList())
+        {
+            foreach (var request in entry.Cohort.Step())
+            {
+                var job = entry.Jobs[request];
+                entry.Jobs.Remove(request); // so a later failure of the cohort does not finish it twice
+                Finish(job, new JobResult(request.Sequences!, request.WasCancelled), null);
+            }
+            if (!entry.Cohort.Active)
+            {
+                entry.Cohort.Dispose();
+                _cohorts.Remove(entry);
+            }
+        }
+    }
+
+    void Finish(GenerationJob job, JobResult? result, Exception? error)
+    {
+        Interlocked.Decrement(ref _active);
+        _metrics.ActiveRequests.Dec();
+        if (result is not null)
+        {
+            _metrics.TokensGenerated.Inc(result.Sequences.Sum(s => TokenCount.Generated(s, job.Model.Pretrained.Config)));
+            job.Complete(result);
+        }
+        else job.Fail(error!);
+    }
+
+    /// <summary>Stops taking prompts, finishes those queued and in flight, then ends the thread.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+        _thread.Join();
+    }
+
+    /// <summary>Forwards a prompt's tokens to its listener and times them.</summary>
+    sealed class TimingStreamer(GenerationJob job, ServerMetrics metrics) : IGenerationStreamer
+    {
+        TimeSpan? _last;
+
+        public void Put(int step, IReadOnlyList<long> tokens)
+        {
+            var now = job.Clock.Elapsed;
+            if (_last is { } last) metrics.InterTokenLatency.Observe((now - last).TotalSeconds);
+            else metrics.TimeToFirstToken.Observe(now.TotalSeconds);
+            _last = now;
+            job.Streamer?.Put(step, tokens);
+        }
+
+        public void End() => job.Streamer?.End();
+    }
+}
