@@ -17,6 +17,7 @@ root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(LoraCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
 var parse = root.Parse(args);
 // libtorch only for verbs that use tensors, and before their first tensor operation: threads, and flush-to-zero for
 // denormals on this thread, which libtorch's worker threads inherit (see TorchRuntime, LibTorchUse).

@@ -131,6 +131,9 @@ public static class TrainCommand
                 return Interrupted;
             }
             PrintSummary(result, demoRun is null ? [] : DemoRun.BeforeAfter(trainer, result));
+            string report = new T5Sharp.Reports.TrainingReport([T5Sharp.Reports.RunFolder.Load(options.Training.OutputDir)])
+                .Write(Path.Combine(options.Training.OutputDir, "report"));
+            Console.WriteLine($"report: {report} (t5sharp report {options.Training.OutputDir} --out DIR to compare runs)");
             return 0;
         }
     }

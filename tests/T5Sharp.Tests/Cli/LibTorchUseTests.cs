@@ -23,6 +23,7 @@ public class LibTorchUseTests
             new System.CommandLine.Help.HelpOption(),
             InfoCommand.Create(), InitCommand.Create(), TokenizeCommand.Create(), GenerateCommand.Create(), ScoreCommand.Create(),
             PrepareCommand.Create(), EvaluateCommand.Create(), CompareCommand.Create(), LoraCommand.Create(), TrainCommand.Create(),
+            ReportCommand.Create(),
         };
         var parse = root.Parse(args);
         Assert.Empty(parse.Errors);
@@ -56,6 +57,7 @@ public class LibTorchUseTests
         Assert.False(Needed("compare", "--data", "d", "--out", "o", "--system-predictions", "a=p.jsonl"));
         Assert.False(Needed("generate", "--help"));
         Assert.False(Needed("push", "--model", "m", "--repo", "owner/name"));
+        Assert.False(Needed("report", "runs/a", "runs/b", "--out", "o"));
     }
 
     /// <summary>Runs the real program with the dynamic loader's log on; whether libtorch_cpu.so was loaded.</summary>
