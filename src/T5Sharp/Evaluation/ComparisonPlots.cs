@@ -110,9 +110,8 @@ public static class ComparisonPlots
             series.Add((report.Systems[s].Name, ys.Length));
         }
         double limit = top > 1 ? 100 : 1; // 0–1 or 0–100 scale
-        var diagonal = plot.Add.Line(0, 0, limit, limit);
-        diagonal.LineColor = Colors.Gray;
-        diagonal.LinePattern = LinePattern.Dashed;
+        // solid: Skia writes a dashed line as one path segment per dash
+        plot.Add.ScatterLine(new[] { 0.0, limit }, new[] { 0.0, limit }, Colors.Gray);
         plot.Axes.SetLimits(0, limit, 0, limit);
         plot.ShowLegend();
         return new Figure(title, "scatter-" + metric, SvgFigure.Render(plot, "scatter", title), series);

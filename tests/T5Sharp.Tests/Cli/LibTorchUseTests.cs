@@ -23,7 +23,7 @@ public class LibTorchUseTests
             new System.CommandLine.Help.HelpOption(),
             InfoCommand.Create(), InitCommand.Create(), TokenizeCommand.Create(), GenerateCommand.Create(), ScoreCommand.Create(),
             PrepareCommand.Create(), EvaluateCommand.Create(), CompareCommand.Create(), LoraCommand.Create(), TrainCommand.Create(),
-            ReportCommand.Create(),
+            PushCommand.Create(), ReportCommand.Create(),
         };
         var parse = root.Parse(args);
         Assert.Empty(parse.Errors);
