@@ -24,6 +24,7 @@ public static class CliRoot
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(PushCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 }

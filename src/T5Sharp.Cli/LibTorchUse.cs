@@ -17,7 +17,7 @@ public static class LibTorchUse
         if (parse.Errors.Count > 0 || parse.Action is null || parse.Action != parse.CommandResult.Command.Action) return false;
         return VerbPath(parse.CommandResult.Command) switch
         {
-            "tokenize" or "prepare telegram" or "prepare yahoo" or "push" => false,
+            "tokenize" or "prepare telegram" or "prepare yahoo" or "push" or "report" => false,
             "info" => Given(parse, "--adapter"),          // the folder's headers only; the adapter's report builds the model
             "lora info" => Given(parse, "--model"),       // likewise
             "evaluate" => !Given(parse, "--predictions"), // scoring existing outputs is text only

@@ -150,6 +150,9 @@ public static class TrainCommand
             PrintSummary(result, demoRun is null ? [] : DemoRun.BeforeAfter(trainer, result));
             if (trainer.Callbacks.OfType<TensorBoardCallback>().FirstOrDefault() is { } board)
                 Console.WriteLine($"TensorBoard logs in {board.LogDir} (tensorboard --logdir {Path.GetDirectoryName(board.LogDir)})");
+            string report = new T5Sharp.Reports.TrainingReport([T5Sharp.Reports.RunFolder.Load(options.Training.OutputDir)])
+                .Write(Path.Combine(options.Training.OutputDir, "report"));
+            Console.WriteLine($"report: {report} (t5sharp report {options.Training.OutputDir} --out DIR to compare runs)");
             return 0;
         }
     }

@@ -18,11 +18,14 @@ internal static class ComparisonHtml
         .ci { color: #777; font-size: .85em; }
         .up { color: #16702e; } .down { color: #b3261e; }
         .text { white-space: pre-wrap; }
+        .plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(30rem, 1fr)); gap: 1rem; }
+        figure { margin: 0; border: 1px solid #e4e4e4; padding: .25rem; }
+        svg.plot { width: 100%; height: auto; display: block; }
         section.example { border-top: 1px solid #ddd; margin-top: 1.5rem; }
         pre.source { white-space: pre-wrap; background: #fafafa; padding: .5rem; border: 1px solid #eee; }
         """;
 
-    public static string Render(ComparisonReport report)
+    public static string Render(ComparisonReport report, IReadOnlyList<ComparisonPlots.Figure> figures)
     {
         var h = new StringBuilder();
         int count = report.Baseline.Result.Examples.Count;
@@ -69,6 +72,11 @@ internal static class ComparisonHtml
             }
             h.AppendLine("</table>");
         }
+
+        h.AppendLine("<h2>Plots</h2><div class=\"plots\">");
+        foreach (var figure in figures)
+            h.AppendLine($"<figure data-plot=\"{E(figure.Stem)}\">").Append(T5Sharp.Plotting.SvgFigure.Inline(figure.Svg)).AppendLine("</figure>");
+        h.AppendLine("</div>");
 
         h.AppendLine("<h2>Examples</h2>");
         foreach (int index in report.SampledExamples)

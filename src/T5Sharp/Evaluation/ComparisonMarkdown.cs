@@ -5,7 +5,8 @@ namespace T5Sharp.Evaluation;
 /// <summary>Renders a <see cref="ComparisonReport"/> as GitHub-flavoured Markdown.</summary>
 internal static class ComparisonMarkdown
 {
-    public static string Render(ComparisonReport report)
+    /// <param name="plotsDir">Where the figures' SVG files lie, relative to the Markdown file (null: no figures).</param>
+    public static string Render(ComparisonReport report, IReadOnlyList<ComparisonPlots.Figure>? figures = null, string? plotsDir = null)
     {
         var md = new StringBuilder();
         int count = report.Baseline.Result.Examples.Count;
@@ -36,6 +37,12 @@ internal static class ComparisonMarkdown
                 md.AppendLine($"| {Cell(system.Name)} | {string.Join(" | ", cells)} |");
             }
             md.AppendLine();
+        }
+
+        if (figures is { Count: > 0 } && plotsDir is not null)
+        {
+            md.AppendLine("## Plots").AppendLine();
+            foreach (var figure in figures) md.AppendLine($"![{figure.Title}]({plotsDir}/{figure.Stem}.svg)").AppendLine();
         }
 
         md.AppendLine("## Examples").AppendLine();

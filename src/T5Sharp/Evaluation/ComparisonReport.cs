@@ -47,12 +47,24 @@ public sealed class ComparisonReport
             ? value - baseline
             : null;
 
-    public string ToMarkdown() => ComparisonMarkdown.Render(this);
-    public string ToHtml() => ComparisonHtml.Render(this);
+    public const string PlotsDirName = "plots";
 
-    /// <summary>Writes report.md and report.html into <paramref name="directory"/>, each atomically.</summary>
+    /// <summary>The figures (metric intervals, output lengths, per-example scatter), drawn once on first use.</summary>
+    public IReadOnlyList<ComparisonPlots.Figure> Figures => _figures ??= ComparisonPlots.Create(this);
+    IReadOnlyList<ComparisonPlots.Figure>? _figures;
+
+    /// <summary>Markdown with the tables, linking the figures as plots/*.svg (which <see cref="Write"/> writes beside it).</summary>
+    public string ToMarkdown() => ComparisonMarkdown.Render(this, Figures, PlotsDirName);
+    public string ToHtml() => ComparisonHtml.Render(this, Figures);
+
+    /// <summary>
+    /// Writes report.md (linking plots/*.svg), the figures' SVG files and report.html (figures inline) into
+    /// <paramref name="directory"/>, each atomically.
+    /// </summary>
     public void Write(string directory)
     {
+        Directory.CreateDirectory(Path.Combine(directory, PlotsDirName));
+        foreach (var figure in Figures) AtomicFile.WriteAllText(Path.Combine(directory, PlotsDirName, figure.Stem + ".svg"), figure.Svg);
         AtomicFile.WriteAllText(Path.Combine(directory, MarkdownFileName), ToMarkdown());
         AtomicFile.WriteAllText(Path.Combine(directory, HtmlFileName), ToHtml());
     }

@@ -15,6 +15,41 @@ public static class MetricsLog
 
     static readonly JsonSerializerOptions LineOptions = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
+    /// <summary>Unpadded source + target tokens per second since training began (this process), in training log entries.</summary>
+    public const string TokensPerSecondKey = "tokens_per_second";
+    /// <summary>The process's resident memory in MiB when the entry was logged, in training log entries.</summary>
+    public const string MemoryKey = "memory_rss_mib";
+
+    /// <summary>Adds keys beyond the typed ones (kept in <see cref="LogHistoryEntry.Other"/>, written as HF writes extra keys).</summary>
+    public static void AddExtras(LogHistoryEntry entry, IReadOnlyDictionary<string, double> values)
+    {
+        entry.Other ??= [];
+        foreach (var (key, value) in values) entry.Other[key] = JsonSerializer.SerializeToElement(value);
+    }
+
+    /// <summary>Reads a metrics.jsonl (blank lines skipped); a bad line is named by its number.</summary>
+    public static List<LogHistoryEntry> Read(string path)
+    {
+        if (!File.Exists(path)) throw new TrainingException($"{path}: metrics file not found");
+        var entries = new List<LogHistoryEntry>();
+        int number = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                entries.Add(JsonSerializer.Deserialize<LogHistoryEntry>(line, LineOptions)
+                    ?? throw new TrainingException($"{path}:{number}: expected a JSON object, found null"));
+            }
+            catch (JsonException e)
+            {
+                throw new TrainingException($"{path}:{number}: not a log_history entry: {e.Message}", e);
+            }
+        }
+        return entries;
+    }
+
     public static void Write(string path, IEnumerable<LogHistoryEntry> history) =>
         AtomicFile.WriteAllText(path, string.Concat(history.Select(e => JsonSerializer.Serialize(e, LineOptions) + "\n")));
 

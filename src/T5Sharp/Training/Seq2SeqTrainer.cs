@@ -36,7 +36,7 @@ public sealed class Seq2SeqTrainer
     readonly List<(long, TrainingEvaluation)> _evaluations = [];
     float? _gradNorm;
     string? _lastCheckpoint;
-    long _lastSavedStep = -1, _tokensTrained, _firstStep;
+    long _lastSavedStep = -1, _tokensTrained, _samplesTrained, _firstStep;
     readonly Stopwatch _trainClock = new(), _stepClock = new();
 
     /// <summary>Trains over <paramref name="microBatches"/> (one epoch, replayed each epoch).</summary>
@@ -172,7 +172,7 @@ public sealed class Seq2SeqTrainer
     {
         var control = _callbacks.Control;
         var (startEpoch, startMicroBatch) = ResumePosition();
-        (_firstStep, _tokensTrained) = (State.GlobalStep, 0);
+        (_firstStep, _tokensTrained, _samplesTrained) = (State.GlobalStep, 0, 0);
         _stepClock.Restart();
         for (long epoch = startEpoch; epoch < Plan.NumTrainEpochs && State.GlobalStep < Plan.MaxSteps; epoch++)
         {
@@ -222,6 +222,7 @@ public sealed class Seq2SeqTrainer
         _microLosses.Add(value);
         // real (unpadded) source + target tokens, for tokens/s
         _tokensTrained += batch.AttentionMask.sum().item<long>() + batch.Labels.ne(-100).sum().item<long>();
+        _samplesTrained += batch.Labels.shape[0];
     }
 
     StepReport OptimizerStep(double epoch)
@@ -253,11 +254,18 @@ public sealed class Seq2SeqTrainer
             _progress.TotalLoggedLoss += _progress.UnloggedLoss;
             _progress.UnloggedLoss = 0;
             _progress.LastLoggedStep = State.GlobalStep;
-            Log(new LogHistoryEntry
+            var entry = new LogHistoryEntry
             {
                 Loss = Math.Round(loss, 4), GradNorm = _gradNorm, LearningRate = Scheduler!.LastLearningRate,
                 Epoch = State.Epoch, Step = State.GlobalStep,
+            };
+            // not in HF's entry: throughput and memory, for reports (extra keys, which HF's readers ignore)
+            MetricsLog.AddExtras(entry, new Dictionary<string, double>
+            {
+                [MetricsLog.TokensPerSecondKey] = Math.Round(State.Speed?.TokensPerSecond ?? 0, 1),
+                [MetricsLog.MemoryKey] = Math.Round(Environment.WorkingSet / (1024.0 * 1024.0), 1),
             });
+            Log(entry);
         }
         var metrics = control.ShouldEvaluate && _evaluator is not null ? Evaluate(cancellation) : null;
         if (control.ShouldSave) SaveCheckpoint(metrics);
@@ -310,11 +318,22 @@ public sealed class Seq2SeqTrainer
         return true;
     }
 
-    /// <summary>Appends HF's closing {train_loss, epoch, step} entry.</summary>
+    /// <summary>
+    /// Appends HF's closing entry: {train_runtime, train_samples_per_second, train_steps_per_second, train_loss, epoch,
+    /// step}, rounded as HF's speed_metrics. The rates count what this call trained (a resumed run: since the resume).
+    /// </summary>
     void LogTrainingSummary()
     {
         double total = _progress.TotalLoggedLoss + _progress.UnloggedLoss;
-        Log(new LogHistoryEntry { TrainLoss = total / Math.Max(State.GlobalStep, 0.001), Epoch = State.Epoch, Step = State.GlobalStep });
+        double runtime = Math.Max(_trainClock.Elapsed.TotalSeconds, 1e-9);
+        var entry = new LogHistoryEntry { TrainLoss = total / Math.Max(State.GlobalStep, 0.001), Epoch = State.Epoch, Step = State.GlobalStep };
+        MetricsLog.AddExtras(entry, new Dictionary<string, double>
+        {
+            ["train_runtime"] = Math.Round(runtime, 4),
+            ["train_samples_per_second"] = Math.Round(_samplesTrained / runtime, 3),
+            ["train_steps_per_second"] = Math.Round((State.GlobalStep - _firstStep) / runtime, 3),
+        });
+        Log(entry);
     }
 
     void CreateOptimizerAndScheduler()

@@ -120,7 +120,7 @@ public sealed class TrainingArguments
     [JsonIgnore] public bool ResolvedGreaterIsBetter => GreaterIsBetter ?? BestMetricKey is not ("eval_loss" or null);
 
     /// <summary>report_to asks for TensorBoard event files ("tensorboard" or "all", unless "none" is listed).</summary>
-    public bool ReportsToTensorBoard => !ReportTo.Contains("none") && (ReportTo.Contains("tensorboard") || ReportTo.Contains("all"));
+    [JsonIgnore] public bool ReportsToTensorBoard => !ReportTo.Contains("none") && (ReportTo.Contains("tensorboard") || ReportTo.Contains("all"));
 
     /// <summary>Steps between evaluations under the "steps" strategy (eval_steps, else logging_steps).</summary>
     public long EvalInterval(long totalSteps) => Interval(EvalSteps ?? LoggingSteps, totalSteps);

@@ -51,6 +51,7 @@ public class LibTorchUseTests
         Assert.False(Needed("compare", "--data", "d", "--out", "o", "--system-predictions", "a=p.jsonl"));
         Assert.False(Needed("generate", "--help"));
         Assert.False(Needed("push", "--model", "m", "--repo", "owner/name"));
+        Assert.False(Needed("report", "runs/a", "runs/b", "--out", "o"));
     }
 
     /// <summary>Runs the real program with the dynamic loader's log on; whether libtorch_cpu.so was loaded.</summary>
