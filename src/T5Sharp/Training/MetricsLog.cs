@@ -20,6 +20,13 @@ public static class MetricsLog
     /// <summary>The process's resident memory in MiB when the entry was logged, in training log entries.</summary>
     public const string MemoryKey = "memory_rss_mib";
 
+    /// <summary>
+    /// The keys whose values are measured from the clock or the machine (throughput, memory, HF's train_runtime and its
+    /// rates) rather than computed by training: a resumed run logs other values for them than an uninterrupted one.
+    /// </summary>
+    public static readonly IReadOnlySet<string> MeasuredKeys = new HashSet<string>
+        { TokensPerSecondKey, MemoryKey, "train_runtime", "train_samples_per_second", "train_steps_per_second" };
+
     /// <summary>Adds keys beyond the typed ones (kept in <see cref="LogHistoryEntry.Other"/>, written as HF writes extra keys).</summary>
     public static void AddExtras(LogHistoryEntry entry, IReadOnlyDictionary<string, double> values)
     {

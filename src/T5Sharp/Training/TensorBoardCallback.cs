@@ -11,13 +11,15 @@ namespace T5Sharp.Training;
 /// TensorBoard: at train begin the training arguments (<c>args</c>) and the model's config.json (<c>model_config</c>) as
 /// text; at every log each number under HF's rewrite_logs name (<c>eval_x</c> → <c>eval/x</c>, everything else
 /// <c>train/x</c>: <c>train/loss</c>, <c>train/learning_rate</c>, <c>train/grad_norm</c>, <c>train/epoch</c>) at the
-/// global step, plus <c>train/tokens_per_second</c> with each training log (the trainer's throughput, which HF does not log).
+/// global step — which includes <c>train/tokens_per_second</c> and <c>train/memory_rss_mib</c>, since the trainer's
+/// training logs carry them (HF logs neither).
 /// Written through TorchSharp's SummaryWriter: it opens, appends, flushes and closes the event file for every event, so
 /// a live TensorBoard sees each log at once and a cancelled or crashed run leaves whole records behind.
 /// </summary>
 public sealed class TensorBoardCallback(string logDir, string? modelConfigJson = null) : ITrainerCallback
 {
-    public const string TokensPerSecondTag = "train/tokens_per_second";
+    /// <summary>The tag of the trainer's throughput (metrics.jsonl's tokens_per_second).</summary>
+    public const string TokensPerSecondTag = "train/" + MetricsLog.TokensPerSecondKey;
 
     static readonly JsonSerializerOptions EntryOptions = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -56,7 +58,6 @@ public sealed class TensorBoardCallback(string logDir, string? modelConfigJson =
             if (property.Value.ValueKind == JsonValueKind.Number) _writer.add_scalar(TagOf(property.Name), (float)property.Value.GetDouble(), step);
             else if (property.Value.ValueKind == JsonValueKind.String) _writer.add_text(TagOf(property.Name), property.Value.GetString()!, step);
         }
-        if (logs.Loss is not null && state.Speed is { } speed) _writer.add_scalar(TokensPerSecondTag, (float)speed.TokensPerSecond, step);
     }
 
     /// <summary>HF closes its writer here; TorchSharp's holds no open file between events, so letting it go is the close.</summary>

@@ -15,6 +15,7 @@ public partial class LayeringTests
         ["Runtime"] = [],
         ["Kernels"] = [],
         ["Formats"] = [],
+        ["Plotting"] = [],
         ["Hub"] = ["Formats"],
         ["Tokenization"] = ["Formats"],
         ["Data"] = ["Formats", "Tokenization"],
@@ -22,9 +23,10 @@ public partial class LayeringTests
         ["Pretrained"] = ["Runtime", "Formats", "Hub", "Tokenization", "Modeling"],
         ["Generation"] = ["Formats", "Tokenization", "Data", "Modeling", "Pretrained"],
         ["Peft"] = ["Formats", "Kernels", "Modeling", "Pretrained"],
-        ["Evaluation"] = ["Formats", "Tokenization", "Data", "Pretrained"],
+        ["Evaluation"] = ["Formats", "Plotting", "Tokenization", "Data", "Pretrained"],
         ["Training"] = ["Runtime", "Kernels", "Formats", "Hub", "Tokenization", "Data", "Modeling", "Pretrained", "Generation",
             "Peft", "Evaluation"],
+        ["Reports"] = ["Formats", "Plotting", "Training"],
     };
 
     static string Library => Path.Combine(SharedPaths.ProjectRoot, "src", "T5Sharp");
