@@ -42,6 +42,8 @@ public static class EvaluateCommand
             {
                 if (parse.GetValue(model) is not null || parse.GetValue(data) is not null)
                     throw new ArgumentException("give either --predictions FILE or --model DIR with --data FILE, not both");
+                if (generation.Given(parse) is [_, ..] given)
+                    throw new ArgumentException($"{string.Join(", ", given)} set how a model generates; --predictions scores outputs already made");
                 var read = PredictionsFile.Read(predictionsPath);
                 if (parse.GetValue(limit) is { } n)
                     read = n >= 1 ? read.Take(n).ToList() : throw new ArgumentException($"--limit must be at least 1, got {n}");
@@ -128,6 +130,11 @@ public static class EvaluateCommand
             command.Options.Add(_maxSource);
             command.Options.Add(_dtype);
         }
+
+        /// <summary>The decoding options given on the command line (not left at their defaults), by name.</summary>
+        public IReadOnlyList<string> Given(ParseResult parse) =>
+            _generation.All.Append(_batchSize).Append(_maxSource).Append(_dtype)
+                .Where(o => parse.GetResult(o) is System.CommandLine.Parsing.OptionResult { Implicit: false }).Select(o => o.Name).ToList();
 
         /// <summary>How the models are loaded (--dtype).</summary>
         public PretrainedLoadOptions LoadOptions(ParseResult parse) => DTypeOption.LoadOptions(parse, _dtype);

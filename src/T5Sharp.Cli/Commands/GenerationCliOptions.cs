@@ -34,7 +34,7 @@ public sealed class GenerationCliOptions
     readonly Option<long?> _seed = new("--seed") { Description = "Seed of the sampling generator (reproducible samples)." };
     readonly Option<bool> _outputScores = new("--output-scores") { Description = "Also print sequence scores and per-token log-probabilities." };
 
-    IEnumerable<Option> All => [_preset, _configFile, _maxNewTokens, _maxLength, _minNewTokens, _minLength, _numBeams, _numReturn,
+    internal IEnumerable<Option> All => [_preset, _configFile, _maxNewTokens, _maxLength, _minNewTokens, _minLength, _numBeams, _numReturn,
         _lengthPenalty, _earlyStopping, _noRepeat, _encoderNoRepeat, _repetitionPenalty, _badWords, _forcedEos, _doSample,
         _temperature, _topK, _topP, _typicalP, _seed, _outputScores];
 

@@ -69,6 +69,11 @@ public class EvaluateCliTests
         var again = MetricsFile.Read(Path.Combine(rescored, "metrics.json"));
         foreach (var (name, value) in expected) Assert.Equal(value, again.Metrics[name], 1e-9);
         Assert.Equal(0, again.GenerationSeconds);
+
+        // ... and a decoding option there would be ignored: it is refused by name instead
+        var refused = CliRunner.Run("evaluate", "--predictions", Path.Combine(outDir, "predictions.jsonl"), "--num-beams", "4", "--dtype", "bfloat16");
+        Assert.Equal(CliErrors.UserError, refused.ExitCode);
+        Assert.Contains("--num-beams, --dtype set how a model generates", refused.Stderr);
     }
 
     [Fact]
