@@ -50,7 +50,7 @@ public static class InfoCommand
             Console.WriteLine($"compute type   {ComputeTypes.Resolve("auto", CpuFeatures.Current).Name()} (auto: bfloat16 where the CPU has AMX)");
             Console.WriteLine("files");
             foreach (var f in d.Files)
-                Console.WriteLine($"  {f.Name,-32} {Format(f.Bytes),12}");
+                Console.WriteLine($"  {f.Name,-32} {ByteSize.Text(f.Bytes),12}");
             if (parse.GetValue(adapter) is { } adapterDir)
             {
                 Console.WriteLine();
@@ -60,12 +60,4 @@ public static class InfoCommand
         });
         return command;
     }
-
-    static string Format(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):F2} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):F1} MiB",
-        >= 1L << 10 => $"{bytes / 1024.0:F1} KiB",
-        _ => $"{bytes} B",
-    };
 }

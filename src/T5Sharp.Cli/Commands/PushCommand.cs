@@ -41,7 +41,7 @@ public static class PushCommand
             else
             {
                 Console.WriteLine($"pushed {result.InlineFiles + result.LfsFiles} files to {where} ({result.InlineFiles} inline, {result.LfsFiles} LFS, " +
-                                  $"{Size(result.LfsBytesSent)} sent through LFS, {result.UnchangedFiles} unchanged)");
+                                  $"{ByteSize.Text(result.LfsBytesSent)} sent through LFS, {result.UnchangedFiles} unchanged)");
                 Console.WriteLine($"commit {result.CommitOid}{(result.CommitUrl is { } url ? $"  {url}" : "")}");
                 if (result.PullRequestUrl is { } pr) Console.WriteLine($"pull request {pr}");
             }
@@ -65,18 +65,18 @@ public static class PushCommand
                 if (stage != null && !Console.IsErrorRedirected) Console.Error.WriteLine();
                 stage = p.Stage;
                 stageStart = now;
-                if (Console.IsErrorRedirected) Console.Error.WriteLine($"{Verb(p.Stage)} {Size(p.TotalBytes)}");
+                if (Console.IsErrorRedirected) Console.Error.WriteLine($"{Verb(p.Stage)} {ByteSize.Text(p.TotalBytes)}");
             }
             bool done = p.BytesDone >= p.TotalBytes && p.TotalBytes > 0;
             double seconds = Math.Max(1e-3, (now - stageStart).TotalSeconds);
             if (Console.IsErrorRedirected)
             {
-                if (done) Console.Error.WriteLine($"{Verb(p.Stage)} done: {Size(p.BytesDone)} in {seconds:F1} s ({Size((long)(p.BytesDone / seconds))}/s)");
+                if (done) Console.Error.WriteLine($"{Verb(p.Stage)} done: {ByteSize.Text(p.BytesDone)} in {seconds:F1} s ({ByteSize.Text((long)(p.BytesDone / seconds))}/s)");
                 return;
             }
             if (!done && (now - lastDraw).TotalMilliseconds < 250) return;
             lastDraw = now;
-            Console.Error.Write($"\r{Verb(p.Stage)} {p.FileName}: {Size(p.BytesDone)}/{Size(p.TotalBytes)} at {Size((long)(p.BytesDone / seconds))}/s   ");
+            Console.Error.Write($"\r{Verb(p.Stage)} {p.FileName}: {ByteSize.Text(p.BytesDone)}/{ByteSize.Text(p.TotalBytes)} at {ByteSize.Text((long)(p.BytesDone / seconds))}/s   ");
         };
     }
 
@@ -85,13 +85,5 @@ public static class PushCommand
         HubUploadStage.Hashing => "hashing",
         HubUploadStage.Uploading => "uploading",
         _ => "committing",
-    };
-
-    static string Size(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):F2} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):F1} MiB",
-        >= 1L << 10 => $"{bytes / 1024.0:F1} KiB",
-        _ => $"{bytes} B",
     };
 }
