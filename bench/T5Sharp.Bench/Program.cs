@@ -1,7 +1,8 @@
 using T5Sharp.Bench;
 
 // dotnet run -c Release --project bench/T5Sharp.Bench -- <benchmark> [args]
-T5Sharp.Runtime.TorchRuntime.Initialize();
+// under mpirun (the allreduce benchmark), each rank takes its share of the cores
+T5Sharp.Runtime.TorchRuntime.Initialize(T5Sharp.Distributed.MpiLaunch.FromEnvironment()?.ThreadsPerRank(Environment.ProcessorCount));
 var benchmarks = new Dictionary<string, Action<string[]>>
 {
     ["forward"] = ForwardBenchmark.Run,
@@ -13,6 +14,7 @@ var benchmarks = new Dictionary<string, Action<string[]>>
     ["training"] = TrainingBenchmark.Run,
     ["training-phases"] = TrainingPhasesBenchmark.Run,
     ["serve"] = ServeBenchmark.Run,
+    ["allreduce"] = AllReduceBenchmark.Run,
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!benchmarks.TryGetValue(name, out var run))
@@ -21,4 +23,5 @@ if (!benchmarks.TryGetValue(name, out var run))
     return 2;
 }
 run(args[1..]);
+T5Sharp.Distributed.DistributedWorld.End(0);
 return 0;

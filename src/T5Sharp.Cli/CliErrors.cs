@@ -1,4 +1,5 @@
 using T5Sharp.Data;
+using T5Sharp.Distributed;
 using T5Sharp.Formats;
 using T5Sharp.Hub;
 using T5Sharp.Tokenization;
@@ -27,7 +28,7 @@ public static class CliErrors
     /// The user's errors, and the machine's that a user fixes (a full disk, a quota, a read-only or forbidden folder:
     /// told by the OS's error code, see <see cref="StorageErrors"/>). Any other IOException is a bug and keeps its trace.
     /// </summary>
-    public static bool IsUserError(Exception e) => e is CheckpointException or DataException or ArgumentException
+    public static bool IsUserError(Exception e) => e is CheckpointException or DataException or ArgumentException or DistributedException
         or TokenizerException or HubException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
         or StorageException || StorageErrors.IsStorageFailure(e);
 

@@ -27,7 +27,7 @@ public static class LibTorchUse
     }
 
     /// <summary>The verb's words after the program name: "lora info".</summary>
-    static string VerbPath(Command command)
+    internal static string VerbPath(Command command)
     {
         var words = new List<string>();
         for (Symbol? s = command; s?.Parents.FirstOrDefault() is not null; s = s.Parents.FirstOrDefault()) words.Insert(0, s.Name);

@@ -6,7 +6,8 @@ namespace T5Sharp.Kernels;
 
 /// <summary>
 /// The element memory of a CPU tensor, for the few kernels libtorch's CPU build lacks or runs serially (counter-based
-/// dropout masks, a one-pass fused AdamW). Only dense, contiguous, float32 CPU tensors qualify.
+/// dropout masks, a one-pass fused AdamW) and for handing a tensor's storage to a native library (MPI's collectives).
+/// Only dense, contiguous CPU tensors qualify.
 /// </summary>
 public static unsafe class TensorMemory
 {
@@ -21,6 +22,14 @@ public static unsafe class TensorMemory
             throw new ArgumentException($"{what}: expected a contiguous float32 CPU tensor, found {t.dtype} on {t.device} " +
                                         $"(contiguous: {t.is_contiguous()})");
         return (float*)THSTensor_data(t.Handle);
+    }
+
+    /// <summary>The address of the first element of a contiguous CPU tensor of any element type (storage offset applied).</summary>
+    public static IntPtr Address(Tensor t, string what)
+    {
+        if (t.device_type != DeviceType.CPU || !t.is_contiguous())
+            throw new ArgumentException($"{what}: expected a contiguous CPU tensor, found one on {t.device} (contiguous: {t.is_contiguous()})");
+        return THSTensor_data(t.Handle);
     }
 
     // TorchSharp's own binding of at::Tensor::data_ptr(), which it keeps internal.

@@ -14,6 +14,7 @@ public partial class LayeringTests
     {
         ["Runtime"] = [],
         ["Kernels"] = [],
+        ["Distributed"] = ["Kernels"],
         ["Formats"] = [],
         ["Plotting"] = [],
         ["Hub"] = ["Formats"],
@@ -21,10 +22,10 @@ public partial class LayeringTests
         ["Data"] = ["Formats", "Tokenization"],
         ["Modeling"] = ["Runtime", "Formats", "Kernels"],
         ["Pretrained"] = ["Runtime", "Formats", "Hub", "Tokenization", "Modeling"],
-        ["Generation"] = ["Formats", "Tokenization", "Data", "Modeling", "Pretrained"],
+        ["Generation"] = ["Distributed", "Formats", "Tokenization", "Data", "Modeling", "Pretrained"],
         ["Peft"] = ["Formats", "Kernels", "Modeling", "Pretrained"],
-        ["Evaluation"] = ["Formats", "Plotting", "Tokenization", "Data", "Pretrained"],
-        ["Training"] = ["Runtime", "Kernels", "Formats", "Hub", "Tokenization", "Data", "Modeling", "Pretrained", "Generation",
+        ["Evaluation"] = ["Distributed", "Formats", "Plotting", "Tokenization", "Data", "Pretrained"],
+        ["Training"] = ["Runtime", "Kernels", "Distributed", "Formats", "Hub", "Tokenization", "Data", "Modeling", "Pretrained", "Generation",
             "Peft", "Evaluation"],
         ["Reports"] = ["Formats", "Plotting", "Training"],
     };
