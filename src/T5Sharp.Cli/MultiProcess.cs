@@ -21,6 +21,10 @@ public static class MultiProcess
         if (parse.Errors.Count > 0 || parse.Action is null || parse.Action != parse.CommandResult.Command.Action) return null;
         var launch = MpiLaunch.FromEnvironment();
         if (launch is null) return null;
+        // Open MPI hands each rank's stdout to a pseudo-terminal that it copies to mpirun's stdout (often a file: `> out.jsonl`);
+        // .NET, seeing a terminal, would write the terminal's keypad-mode sequence (ESC[?1h ESC=) before the first output
+        // line. A terminal without capabilities has none; nothing here draws on the terminal (progress goes to stderr).
+        if (!Console.IsOutputRedirected) Environment.SetEnvironmentVariable("TERM", "dumb");
         if (launch.Size > 1 && !SharesWork(parse))
             throw new DistributedException(
                 $"'{LibTorchUse.VerbPath(parse.CommandResult.Command)}' runs in one process; under mpirun (here {launch.Size} ranks) " +

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using T5Sharp.Data;
+using T5Sharp.Distributed;
 using T5Sharp.Evaluation;
 using T5Sharp.Generation;
 using T5Sharp.Pretrained;
@@ -35,6 +36,8 @@ public static class EvaluateCommand
         command.SetAction(parse =>
         {
             var options = Options(parse.GetValue(metrics)!, parse.GetValue(seed), parse.GetValue(lsumSplit)!);
+            // under mpirun the ranks share the generation; every rank scores the gathered predictions, rank 0 alone writes and prints
+            var group = DistributedWorld.Current;
             string? outDir = parse.GetValue(output);
             EvaluationResult result;
             string? predictionsPath = parse.GetValue(predictions);
@@ -59,8 +62,9 @@ public static class EvaluateCommand
                 using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(modelDir), generation.LoadOptions(parse));
                 AdapterOption.Apply(parse, adapter, pretrained);
                 result = generation.Evaluate(parse, pretrained, "evaluate", set, options,
-                    outDir is null ? null : Path.Combine(outDir, PredictionsFile.FileName));
+                    outDir is null ? null : Path.Combine(outDir, PredictionsFile.FileName), group);
             }
+            if (!group.IsMain) return 0;
             if (outDir is not null)
             {
                 if (predictionsPath is not null) PredictionsFile.Write(Path.Combine(outDir, PredictionsFile.FileName), result.Examples);
@@ -142,11 +146,13 @@ public static class EvaluateCommand
         /// <summary>
         /// Generates for the set in batches with the model's settings overridden by the options and scores: progress on
         /// stderr, each batch's predictions appended to <paramref name="predictionsPath"/> as soon as they exist (then the
-        /// scored file in its place), and what --max-source-length cut said at the end.
+        /// scored file in its place), and what --max-source-length cut said at the end. With a <paramref name="group"/> of
+        /// several ranks, each generates its share of the batches and rank 0 alone reports, writes and prints.
         /// </summary>
         public EvaluationResult Evaluate(ParseResult parse, PretrainedT5 pretrained, string label, EvaluationSet set,
-            EvaluatorOptions options, string? predictionsPath)
+            EvaluatorOptions options, string? predictionsPath, IProcessGroup? group = null)
         {
+            group ??= SingleProcess.Instance;
             int batchSize = parse.GetValue(_batchSize);
             if (batchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {batchSize}");
             var (config, prefix) = _generation.Build(parse, pretrained);
@@ -155,26 +161,31 @@ public static class EvaluateCommand
             int? maxSource = parse.GetValue(_maxSource);
             var prompt = new PromptBuilder(Prefix: prefix); // the sources already went through the template as they were read
             var truncation = new TruncationTally();
+            // sharded, each rank encodes only its own batches: rank 0 tallies every source so that the notice covers the set
+            bool sharded = group.WorldSize > 1;
+            if (sharded && group.IsMain)
+                foreach (var chunk in set.Sources.Chunk(batchSize))
+                    truncation.Add(pretrained.Tokenizer.EncodeBatch(chunk.Select(prompt.ForRendered).ToList(), maxSource));
             EvaluationResult result;
-            using (var writer = predictionsPath is null ? null : new PredictionsWriter(predictionsPath))
+            using (var writer = predictionsPath is null || !group.IsMain ? null : new PredictionsWriter(predictionsPath))
             {
-                using (var progress = ProgressReporter.Start(label, set.Sources.Count))
+                using (var progress = group.IsMain ? ProgressReporter.Start(label, set.Sources.Count) : null)
                 {
                     int done = 0;
                     result = Evaluator.Evaluate(set.Sources, set.References,
                         chunk => TextGenerator.Generate(pretrained, chunk.Select(prompt.ForRendered).ToList(), config, batchSize, maxSource,
-                            truncation: truncation),
+                            truncation: sharded ? null : truncation),
                         options with { ChunkSize = batchSize },
                         examples =>
                         {
                             writer?.Append(examples);
                             done += examples.Count;
-                            progress.Report(done);
-                        });
+                            progress?.Report(done);
+                        }, group);
                 }
                 writer?.Complete(result.Examples);
             }
-            TruncationNotice.Print(label, truncation.Report(), "--max-source-length");
+            if (group.IsMain) TruncationNotice.Print(label, truncation.Report(), "--max-source-length");
             return result;
         }
     }

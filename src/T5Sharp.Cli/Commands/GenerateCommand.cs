@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using T5Sharp.Data;
+using T5Sharp.Distributed;
 using T5Sharp.Generation;
 using T5Sharp.Pretrained;
 
@@ -54,11 +55,16 @@ public static class GenerateCommand
             var streamer = stream ? new TextStreamer(pretrained.Tokenizer, piece => { Console.Write(piece); Console.Out.Flush(); }) : null;
             var truncation = new TruncationTally();
             int perInput = config.NumReturnSequences, written = 0;
+            // under mpirun (only with --input-file) the ranks share the batches and rank 0 alone prints, in input order
+            var group = fromFile ? DistributedWorld.Current : SingleProcess.Instance;
+            var batches = group.WorldSize > 1
+                ? ShardedTextGenerator.GenerateBatches(group, pretrained, prompts, config, parse.GetValue(batchSize), parse.GetValue(maxSource), truncation)
+                : TextGenerator.GenerateBatches(pretrained, prompts, config, parse.GetValue(batchSize), parse.GetValue(maxSource), streamer, truncation);
             // Each batch is printed and flushed as soon as it is generated: an interrupted run keeps the lines it made.
-            using (var progress = fromFile ? ProgressReporter.Start("generate", prompts.Count, "inputs") : null)
-                foreach (var batch in TextGenerator.GenerateBatches(pretrained, prompts, config, parse.GetValue(batchSize), parse.GetValue(maxSource),
-                             streamer, truncation))
+            using (var progress = fromFile && group.IsMain ? ProgressReporter.Start("generate", prompts.Count, "inputs") : null)
+                foreach (var batch in batches)
                 {
+                    if (!group.IsMain) continue;
                     foreach (var o in batch)
                     {
                         if (stream) continue; // the streamer printed it
@@ -73,6 +79,7 @@ public static class GenerateCommand
                     Console.Out.Flush();
                     progress?.Report(written / perInput);
                 }
+            if (!group.IsMain) return 0;
             if (stream) Console.WriteLine();
             TruncationNotice.Print("generate", truncation.Report(), "--max-source-length");
             return 0;

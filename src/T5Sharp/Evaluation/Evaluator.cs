@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using T5Sharp.Distributed;
 
 namespace T5Sharp.Evaluation;
 
@@ -17,12 +18,15 @@ public static class Evaluator
     /// Runs <paramref name="generate"/> over the sources — all at once, or <see cref="EvaluatorOptions.ChunkSize"/> at a
     /// time — then <see cref="Score"/>s. <paramref name="onGenerated"/> receives each chunk's examples (not yet scored)
     /// as soon as they are generated, so a caller can save them before the run ends (see <see cref="PredictionsWriter"/>).
+    /// With a <paramref name="group"/> of several ranks, each rank generates only its chunks (chunk k on rank k mod N,
+    /// <see cref="BatchShards"/>) and every rank receives all predictions in input order — onGenerated once per round of
+    /// N chunks — and returns the same result as one process; every rank of the group must call this together.
     /// </summary>
     /// <exception cref="ArgumentException">Bad input (see the class remarks).</exception>
     /// <exception cref="InvalidOperationException">The generator returned a different number of texts than it was given.</exception>
     public static EvaluationResult Evaluate(IReadOnlyList<string> sources, IReadOnlyList<IReadOnlyList<string>> references,
         Func<IReadOnlyList<string>, IReadOnlyList<string>> generate, EvaluatorOptions? options = null,
-        Action<IReadOnlyList<EvaluationExample>>? onGenerated = null)
+        Action<IReadOnlyList<EvaluationExample>>? onGenerated = null, IProcessGroup? group = null)
     {
         ArgumentNullException.ThrowIfNull(generate);
         options ??= new EvaluatorOptions();
@@ -32,16 +36,20 @@ public static class Evaluator
         int chunk = options.ChunkSize ?? sources.Count;
         var clock = Stopwatch.StartNew();
         var predictions = new List<string>(sources.Count);
-        for (int start = 0; start < sources.Count; start += chunk)
+        var rounds = ShardedBatches.Run(group ?? SingleProcess.Instance, sources, chunk, (part, _) =>
         {
-            var part = sources.Skip(start).Take(chunk).ToList();
             var generated = generate(part);
             if (generated is null || generated.Count != part.Count)
                 throw new InvalidOperationException(
                     $"The generator returned {generated?.Count ?? 0} predictions for {part.Count} sources.");
-            onGenerated?.Invoke(generated.Select((p, i) => new EvaluationExample(start + i, sources[start + i], references[start + i], p,
+            return generated;
+        });
+        foreach (var round in rounds)
+        {
+            int start = round.Start;
+            onGenerated?.Invoke(round.Results.Select((p, i) => new EvaluationExample(start + i, sources[start + i], references[start + i], p,
                 new Dictionary<string, double>())).ToList());
-            predictions.AddRange(generated);
+            predictions.AddRange(round.Results);
         }
         double generationSeconds = clock.Elapsed.TotalSeconds;
         return Score(sources, references, predictions, options, generationSeconds);

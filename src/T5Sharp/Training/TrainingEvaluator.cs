@@ -1,4 +1,5 @@
 using T5Sharp.Data;
+using T5Sharp.Distributed;
 using T5Sharp.Evaluation;
 using T5Sharp.Generation;
 using T5Sharp.Modeling;
@@ -53,7 +54,15 @@ public sealed class TrainingEvaluator
     /// <summary>Receives the decoding steps of greedy or sampled generation (tests count the steps run after a cancel).</summary>
     public IGenerationStreamer? Streamer { get; init; }
 
-    /// <param name="onBatch">After each batch: examples done, and the total (for a progress display).</param>
+    /// <summary>
+    /// The ranks that share the evaluation (default: the run's, <see cref="DistributedWorld.Current"/>): each evaluates
+    /// only its batches (batch k on rank k mod N, <see cref="BatchShards"/>) and the batches' results are gathered in
+    /// order, so every rank gets the metrics and predictions of a single-process evaluation (the same batches, summed in
+    /// the same order). Every rank must call <see cref="Evaluate"/> together.
+    /// </summary>
+    public IProcessGroup? Group { get; init; }
+
+    /// <param name="onBatch">After each batch (each round of N batches when sharded): examples done, and the total (for a progress display).</param>
     /// <param name="cancellation">Checked before each batch and each decoding step: a Ctrl-C stops the evaluation within
     /// one step with an <see cref="OperationCanceledException"/>, and no metrics.</param>
     public TrainingEvaluation Evaluate(T5ForConditionalGeneration model, Action<int, int>? onBatch = null, CancellationToken cancellation = default)
@@ -65,33 +74,18 @@ public sealed class TrainingEvaluator
             double lossSum = 0;
             long generatedTokens = 0;
             var predictions = new List<string>(_data.Count);
-            int batchSize = _args.PerDeviceEvalBatchSize;
-            for (int start = 0; start < _data.Count; start += batchSize)
+            var rounds = ShardedBatches.Run(Group ?? DistributedWorld.Current, _data.Examples, _args.PerDeviceEvalBatchSize,
+                (examples, start) => new[] { EvaluateBatch(model, examples, start, cancellation) });
+            foreach (var round in rounds)
             {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                var examples = _data.Examples.Skip(start).Take(batchSize).ToList();
-                var (ids, mask, labels) = _collator.Collate(examples).ToTensors();
-                var decoderInputs = T5ForConditionalGeneration.ShiftRight(labels, model.Config.DecoderStartId, model.Config.PadTokenId);
-                using (var output = model.Forward(ids, mask, decoderInputs, labels))
+                // in batch order, as one process adds them: the sums are the single-process ones to the last bit
+                foreach (var batch in round.Results)
                 {
-                    float loss = output.Loss!.item<float>();
-                    if (!float.IsFinite(loss)) throw new TrainingException($"evaluation: the loss of examples {start}..{start + examples.Count - 1} is {loss}");
-                    lossSum += (double)loss * examples.Count;
+                    lossSum += batch.LossTimesCount;
+                    generatedTokens += batch.GeneratedTokens;
+                    predictions.AddRange(batch.Predictions);
                 }
-                if (!_args.PredictWithGenerate)
-                {
-                    onBatch?.Invoke(start + examples.Count, _data.Count);
-                    continue;
-                }
-                var generated = Seq2SeqGenerator.Generate(model, ids, mask, _generation,
-                    _generation.NumBeams > 1 ? null : Streamer, cancellation);
-                long pad = _generation.PadTokenId ?? model.Config.PadTokenId;
-                generatedTokens += generated.Sequences.Sum(row => row.LongCount(id => id != pad));
-                // ids past the tokenizer (32100..32127 of FLAN-T5's 32128 rows) decode to nothing, as in T5TokenizerFast
-                predictions.AddRange(_tokenizer.DecodeBatch(generated.Sequences, skipSpecialTokens: true).Select(t => t.Trim()));
-                onBatch?.Invoke(start + examples.Count, _data.Count);
+                onBatch?.Invoke(round.Start + round.Count, _data.Count);
             }
             var metrics = new Dictionary<string, double> { ["eval_loss"] = lossSum / _data.Count };
             if (_args.PredictWithGenerate)
@@ -106,5 +100,31 @@ public sealed class TrainingEvaluator
         {
             model.train(wasTraining);
         }
+    }
+
+    /// <summary>One batch's share of the metrics: its mean loss × its size, its generated non-pad ids, its decoded texts.</summary>
+    sealed record BatchEvaluation(double LossTimesCount, long GeneratedTokens, string[] Predictions);
+
+    BatchEvaluation EvaluateBatch(T5ForConditionalGeneration model, IReadOnlyList<TokenizedExample> examples, int start, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (ids, mask, labels) = _collator.Collate(examples).ToTensors();
+        var decoderInputs = T5ForConditionalGeneration.ShiftRight(labels, model.Config.DecoderStartId, model.Config.PadTokenId);
+        double lossTimesCount;
+        using (var output = model.Forward(ids, mask, decoderInputs, labels))
+        {
+            float loss = output.Loss!.item<float>();
+            if (!float.IsFinite(loss)) throw new TrainingException($"evaluation: the loss of examples {start}..{start + examples.Count - 1} is {loss}");
+            lossTimesCount = (double)loss * examples.Count;
+        }
+        if (!_args.PredictWithGenerate) return new BatchEvaluation(lossTimesCount, 0, []);
+        var generated = Seq2SeqGenerator.Generate(model, ids, mask, _generation, _generation.NumBeams > 1 ? null : Streamer, cancellation);
+        long pad = _generation.PadTokenId ?? model.Config.PadTokenId;
+        long tokens = generated.Sequences.Sum(row => row.LongCount(id => id != pad));
+        // ids past the tokenizer (32100..32127 of FLAN-T5's 32128 rows) decode to nothing, as in T5TokenizerFast
+        var texts = _tokenizer.DecodeBatch(generated.Sequences, skipSpecialTokens: true).Select(t => t.Trim()).ToArray();
+        return new BatchEvaluation(lossTimesCount, tokens, texts);
     }
 }
