@@ -1,7 +1,7 @@
 using T5Sharp.Bench;
 
 // dotnet run -c Release --project bench/T5Sharp.Bench -- <benchmark> [args]
-// under mpirun (the allreduce benchmark), each rank takes its share of the cores
+// under mpirun (the allreduce and distributed benchmarks), each rank takes its share of the cores
 T5Sharp.Runtime.TorchRuntime.Initialize(T5Sharp.Distributed.MpiLaunch.FromEnvironment()?.ThreadsPerRank(Environment.ProcessorCount));
 var benchmarks = new Dictionary<string, Action<string[]>>
 {
@@ -15,6 +15,7 @@ var benchmarks = new Dictionary<string, Action<string[]>>
     ["training-phases"] = TrainingPhasesBenchmark.Run,
     ["serve"] = ServeBenchmark.Run,
     ["allreduce"] = AllReduceBenchmark.Run,
+    ["distributed"] = DistributedBenchmark.Run,
 };
 string name = args.Length > 0 ? args[0] : "";
 if (!benchmarks.TryGetValue(name, out var run))
