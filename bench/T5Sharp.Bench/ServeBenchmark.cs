@@ -11,7 +11,9 @@ namespace T5Sharp.Bench;
 /// per concurrency level, then it stops) against the flan-t5-small shape (random init, real tokenizer), 128-token
 /// prompts, exactly 32 new tokens (min_tokens = max_tokens). Each level runs with batching (--max-batch-size 16) and
 /// without (--max-batch-size 1) in the same process: requests/s, tokens/s, p50/p99 latency, p50 time to first token.
-/// args: [concurrency levels, default 1,4,16,64] [requests per level, default max(8, 2 × concurrency)].
+/// args: [concurrency levels, default 1,4,16,64] [requests per level (at least the
+/// concurrency), default max(8, 2 × concurrency)]; `parts`: only
+/// <see cref="ServeCostBreakdown"/> (where the time goes, and the speedup batching can give at best on this CPU).
 /// </summary>
 public static class ServeBenchmark
 {
@@ -19,7 +21,7 @@ public static class ServeBenchmark
 
     public static void Run(string[] args)
     {
-        int[] levels = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [1, 4, 16, 64];
+        int[] levels = args.Length > 0 && args[0] != "parts" ? args[0].Split(',').Select(int.Parse).ToArray() : [1, 4, 16, 64];
         int? fixedCount = args.Length > 1 ? int.Parse(args[1]) : null;
         string dir = Path.Combine(Path.GetTempPath(), "t5sharp-serve-bench");
         var config = T5Config.Load(BenchPaths.FlanT5SmallConfig);
@@ -28,11 +30,16 @@ public static class ServeBenchmark
         using var models = ModelRegistry.Load("flan-t5-small-random", () => PretrainedT5.Load(dir), []);
         string prompt = Prompt(models.Base.Pretrained);
         Console.WriteLine($"flan-t5-small shape (random init), {PromptTokens}-token prompts, {NewTokens} new tokens, threads {TorchSharp.torch.get_num_threads()}");
+        if (args is ["parts", ..])
+        {
+            ServeCostBreakdown.Print(models.Base.Pretrained.Model, 16, PromptTokens, NewTokens);
+            return;
+        }
         Console.WriteLine("batch  conc  requests   req/s  tokens/s  p50 ms  p99 ms  ttft p50 ms");
         foreach (int c in levels)
             foreach (int maxBatch in new[] { 16, 1 })
             {
-                int count = fixedCount ?? Math.Max(8, 2 * c);
+                int count = fixedCount is { } n ? Math.Max(n, c) : Math.Max(8, 2 * c); // at least c: the level must reach c in flight
                 var r = Load(models, maxBatch, c, count, prompt).GetAwaiter().GetResult();
                 Console.WriteLine($"{maxBatch,5} {c,5} {count,9} {count / r.Seconds,7:F2} {count * NewTokens / r.Seconds,9:F1} {Pct(r.Latencies, 50),7:F0} {Pct(r.Latencies, 99),7:F0} {Pct(r.FirstTokens, 50),12:F0}");
             }

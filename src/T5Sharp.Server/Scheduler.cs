@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using T5Sharp.Generation;
 using T5Sharp.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace T5Sharp.Server;
 
 /// <summary>
-/// Owns the models: one thread does all tensor work. Prompts arriving within the batch timeout form a cohort (per model
-/// name, up to the batch size), encoded together and decoded with one model call per step; a prompt leaves its cohort
-/// the step it finishes or its client goes away. While cohorts decode, newcomers form a new cohort at the next step
-/// boundary (with their own encoder output and cache) and the cohorts take turns step by step, so a new prompt never
-/// waits for a running batch to finish. Beam search runs each prompt on its own, as `t5sharp generate` does.
+/// Owns the models: one thread does all tensor work. Greedy and sampling prompts are decoded with continuous batching:
+/// each model has one running <see cref="DecodingCohort"/>, and at every step boundary the prompts that arrived join
+/// it (encoded together, with their own encoder output and cache rows) so that one model call per step serves every
+/// greedy/sampling prompt of that model (up to the batch size); a prompt leaves the step it finishes or its client goes
+/// away. When nothing is running, the first prompts wait up to the batch timeout for companions. Beam search runs in
+/// batches of its own: each beam prompt alone, as `t5sharp generate` does, between two steps of the cohorts.
+/// Adapters are batched per adapter: each is its own model (a copy of the base with its LoRA), so it has its own cohort.
 /// </summary>
 public sealed class Scheduler : IDisposable
 {
@@ -18,7 +21,8 @@ public sealed class Scheduler : IDisposable
     readonly ServerMetrics _metrics;
     readonly object _gate = new();
     readonly Queue<GenerationJob> _pending = new();
-    readonly List<(DecodingCohort Cohort, Dictionary<CohortRequest, GenerationJob> Jobs)> _cohorts = [];
+    readonly Queue<TaskCompletionSource<long>> _tensorProbes = new();
+    readonly Dictionary<ServedModel, (DecodingCohort Cohort, Dictionary<CohortRequest, GenerationJob> Jobs)> _cohorts = [];
     readonly Thread _thread;
     volatile bool _stopping;
     int _active;
@@ -33,6 +37,21 @@ public sealed class Scheduler : IDisposable
 
     public int Pending { get { lock (_gate) return _pending.Count; } }
     public int Active => Volatile.Read(ref _active);
+
+    /// <summary>
+    /// Tensors the scheduler thread has created and not freed, counted on that thread between two steps (TorchSharp's
+    /// live-tensor statistic is per thread, and this thread makes every tensor of a request).
+    /// </summary>
+    public Task<long> LiveTensorsAsync()
+    {
+        var probe = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _tensorProbes.Enqueue(probe);
+            Monitor.PulseAll(_gate);
+        }
+        return probe.Task;
+    }
 
     /// <summary>Queues a prompt; false when the queue is full (the caller answers 429).</summary>
     public bool TryEnqueue(GenerationJob job)
@@ -56,6 +75,8 @@ public sealed class Scheduler : IDisposable
             List<GenerationJob> taken;
             lock (_gate)
             {
+                while (_tensorProbes.TryDequeue(out var probe))
+                    probe.TrySetResult(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
                 if (_cohorts.Count == 0)
                 {
                     if (_pending.Count == 0)
@@ -69,6 +90,7 @@ public sealed class Scheduler : IDisposable
                     while (_pending.Count < _options.MaxBatchSize && deadline.ElapsedMilliseconds < _options.BatchTimeoutMs)
                         Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Max(1, _options.BatchTimeoutMs - deadline.ElapsedMilliseconds)));
                 }
+                // a step boundary: whoever arrived joins now, up to the batch size
                 taken = [];
                 while (_pending.Count > 0 && _active + taken.Count < _options.MaxBatchSize) taken.Add(_pending.Dequeue());
                 _metrics.QueueDepth.Set(_pending.Count);
@@ -81,7 +103,7 @@ public sealed class Scheduler : IDisposable
             catch (Exception e)
             {
                 // a failure of the model (out of memory, a libtorch error) fails the prompts in flight, not the server
-                foreach (var (cohort, jobs) in _cohorts)
+                foreach (var (cohort, jobs) in _cohorts.Values)
                 {
                     foreach (var job in jobs.Values) Finish(job, null, e);
                     cohort.Dispose();
@@ -124,23 +146,27 @@ public sealed class Scheduler : IDisposable
                 () => j.Cancellation.IsCancellationRequested)).ToList();
             Interlocked.Add(ref _active, members.Count);
             _metrics.ActiveRequests.Inc(members.Count);
+            if (!_cohorts.TryGetValue(group.Key, out var entry))
+                entry = (new DecodingCohort(group.Key.Pretrained.Model), []);
             try
             {
-                var cohort = new DecodingCohort(group.Key.Pretrained.Model, requests);
-                _cohorts.Add((cohort, requests.Zip(members).ToDictionary(p => p.First, p => p.Second)));
-                _metrics.BatchSize.Observe(members.Count);
+                entry.Cohort.Add(requests); // joins the running cohort at this step boundary
+                foreach (var (request, job) in requests.Zip(members)) entry.Jobs[request] = job;
+                _cohorts[group.Key] = entry;
             }
             catch (Exception e)
             {
                 foreach (var job in members) Finish(job, null, e);
+                if (!entry.Cohort.Active) entry.Cohort.Dispose();
             }
         }
     }
 
     void StepAll()
     {
-        foreach (var entry in _cohorts.ToList())
+        foreach (var (model, entry) in _cohorts.ToList())
         {
+            if (entry.Cohort.Active) _metrics.BatchSize.Observe(entry.Cohort.Count); // prompts in this model call
             foreach (var request in entry.Cohort.Step())
             {
                 var job = entry.Jobs[request];
@@ -150,7 +176,7 @@ public sealed class Scheduler : IDisposable
             if (!entry.Cohort.Active)
             {
                 entry.Cohort.Dispose();
-                _cohorts.Remove(entry);
+                _cohorts.Remove(model);
             }
         }
     }

@@ -6,19 +6,20 @@ using static TorchSharp.torch;
 namespace T5Sharp.Generation;
 
 /// <summary>
-/// Several greedy or sampling requests encoded together and decoded one step at a time, one model call per step for
-/// all of them; each request keeps its own settings, processors, sampling generator and stopping rule, and leaves the
-/// batch (its cache rows freed) as soon as it finishes or is cancelled. A request's tokens do not depend on its
-/// companions: its rows see only its own encoder output (padding is masked), its processors see only its rows, and its
-/// generator draws exactly what <see cref="SampleSearch"/> draws for it alone, so the output equals a solo
+/// Greedy and sampling requests decoded step by step with one model call per step for all of them (continuous
+/// batching): <see cref="Add"/> lets new requests join at a step boundary, each with its own encoder output and cache
+/// rows (<see cref="T5DecoderCache.Join"/>), and a request leaves (its rows freed) the step it finishes or is
+/// cancelled. Each request keeps its own settings, processors, sampling generator and stopping rule. Its tokens do not
+/// depend on its companions: its rows see only its own encoder output and its own decoder keys (padding and the slots
+/// before it joined are masked; T5's position bias depends only on key−query distance), its processors see only its
+/// rows, and its generator draws exactly what <see cref="SampleSearch"/> draws for it alone, so the output equals a solo
 /// <see cref="Seq2SeqGenerator.Generate"/> (up to float rounding of batched matrix products).
 /// </summary>
 public sealed class DecodingCohort : IDisposable
 {
     readonly T5ForConditionalGeneration _model;
     readonly List<Member> _members = [];
-    readonly T5DecoderCache _cache;
-    int _step;
+    T5DecoderCache? _cache; // null while no request is in
 
     sealed class Member(CohortRequest request, SearchSetup setup)
     {
@@ -29,11 +30,25 @@ public sealed class DecodingCohort : IDisposable
         public DecodingState State => new(Sequences, Setup.EncoderIds, Setup.RowsPerInput);
     }
 
-    public DecodingCohort(T5ForConditionalGeneration model, IReadOnlyList<CohortRequest> requests)
+    /// <summary>An empty cohort: requests join with <see cref="Add"/>.</summary>
+    public DecodingCohort(T5ForConditionalGeneration model) => _model = model;
+
+    public DecodingCohort(T5ForConditionalGeneration model, IReadOnlyList<CohortRequest> requests) : this(model)
     {
         if (requests.Count == 0) throw new ArgumentException("a cohort needs at least one request");
-        _model = model;
-        var mc = model.Config;
+        Add(requests);
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="requests"/> together and joins them to the requests decoding (if any): their first token
+    /// comes with the next <see cref="Step"/>. Validates every request before touching the cohort.
+    /// </summary>
+    public void Add(IReadOnlyList<CohortRequest> requests)
+    {
+        if (requests.Count == 0) return;
+        var mc = _model.Config;
+        var device = ModelDevice();
+        var joining = new List<Member>();
         foreach (var r in requests)
         {
             var c = r.Config;
@@ -42,9 +57,12 @@ public sealed class DecodingCohort : IDisposable
             if (c.MaxNewTokens == 0 || c.ResolvedMaxLength < 2)
                 throw new GenerationConfigException($"nothing to generate: max_new_tokens must be at least 1, got {c.MaxNewTokens}");
             if (r.InputIds.Length == 0) throw new ArgumentException("a request needs at least one input token");
+        }
+        foreach (var r in requests)
+        {
+            var c = r.Config;
             long eos = c.EosTokenId ?? mc.EosTokenId;
-            var device = model.Shared.weight!.device;
-            _members.Add(new Member(r, new SearchSetup(c, 1, c.NumReturnSequences,
+            joining.Add(new Member(r, new SearchSetup(c, 1, c.NumReturnSequences,
                 Start: c.DecoderStartTokenId ?? mc.DecoderStartId, Eos: eos, Pad: c.PadTokenId ?? mc.PadTokenId,
                 MaxLength: c.ResolvedMaxLength, Processors: LogitsPipeline.Processors(c, eos), Warpers: LogitsPipeline.Warpers(c),
                 EncoderIds: [r.InputIds],
@@ -63,13 +81,34 @@ public sealed class DecodingCohort : IDisposable
             requests[i].InputIds.CopyTo(ids, i * width);
             Array.Fill(mask, 1L, i * width, requests[i].InputIds.Length);
         }
-        var device0 = _members[0].Setup.Device;
-        var idsT = tensor(ids, [requests.Count, width]).to(device0);
-        var maskT = tensor(mask, [requests.Count, width]).to(device0);
-        var encoded = model.Encode(idsT, maskT);
-        _cache = model.CreateDecoderCache(encoded, maskT, _members.Max(m => m.Setup.MaxLength));
-        if (_members.Any(m => m.Setup.Rows > 1))
-            _cache.Reorder(tensor(_members.SelectMany((m, i) => Enumerable.Repeat((long)i, m.Setup.Rows)).ToArray()));
+        var idsT = tensor(ids, [requests.Count, width]).to(device);
+        var maskT = tensor(mask, [requests.Count, width]).to(device);
+        var encoded = _model.Encode(idsT, maskT);
+        var cache = _model.CreateDecoderCache(encoded, maskT, joining.Max(m => m.Setup.MaxLength));
+        try
+        {
+            if (joining.Any(m => m.Setup.Rows > 1))
+                cache.Reorder(tensor(joining.SelectMany((m, i) => Enumerable.Repeat((long)i, m.Setup.Rows)).ToArray()));
+            if (_cache is null) _cache = cache;
+            else _cache.Join(cache); // disposes it
+        }
+        catch
+        {
+            cache.Dispose();
+            foreach (var m in joining) m.Setup.Sampler?.Dispose();
+            throw;
+        }
+        _members.AddRange(joining);
+    }
+
+    /// <summary>
+    /// The weights' device. TorchSharp's <c>weight</c> getter returns a new tensor handle each call: a dispose scope
+    /// frees it (outside one it would stay live, a leak per cohort in a long-running server).
+    /// </summary>
+    Device ModelDevice()
+    {
+        using var scope = NewDisposeScope();
+        return _model.Shared.weight!.device;
     }
 
     /// <summary>Whether any request is still decoding.</summary>
@@ -77,6 +116,12 @@ public sealed class DecodingCohort : IDisposable
 
     /// <summary>Requests still decoding.</summary>
     public int Count => _members.Count;
+
+    /// <summary>Rows still decoding (a request asking for n sequences has n).</summary>
+    public int Rows => _members.Sum(m => m.Setup.Rows);
+
+    /// <summary>Decoder self-attention slots the cache holds now (bounded: leading slots no row reads are dropped).</summary>
+    public long CachedPositions => _cache?.Length ?? 0;
 
     /// <summary>
     /// One decoder step for every request still in: drops cancelled ones first, then picks each row's next token;
@@ -95,8 +140,8 @@ public sealed class DecodingCohort : IDisposable
         var last = _members.SelectMany(m => m.Sequences.Select(q => q[^1])).ToArray();
         var device = _members[0].Setup.Device;
         var next = tensor(last, [last.Length, 1]).to(device);
-        var logits = _model.DecodeStep(next, _cache).select(1, -1).to(ScalarType.Float32).contiguous();
-        var leaving = new List<Member>();
+        var logits = _model.DecodeStep(next, _cache!).select(1, -1).to(ScalarType.Float32).contiguous();
+        var picks = new List<Tensor>();
         int row = 0;
         foreach (var m in _members)
         {
@@ -107,18 +152,25 @@ public sealed class DecodingCohort : IDisposable
             scores = LogitsPipeline.Apply(s.Processors, m.State, scores);
             bool sample = s.Config.DoSample;
             if (sample) scores = LogitsPipeline.Apply(s.Warpers, m.State, scores);
-            var picked = sample ? multinomial(scores.softmax(1), 1, generator: s.Sampler).squeeze(1) : scores.argmax(1);
-            var tokens = picked.cpu().data<long>().ToArray();
+            picks.Add(sample ? multinomial(scores.softmax(1), 1, generator: s.Sampler).squeeze(1) : scores.argmax(1));
+        }
+        var all = (picks.Count == 1 ? picks[0] : cat(picks, 0)).cpu().data<long>().ToArray(); // the step's one host read
+        var leaving = new List<Member>();
+        row = 0;
+        foreach (var m in _members)
+        {
+            var s = m.Setup;
+            var tokens = all.AsSpan(row, s.Rows).ToArray();
+            row += s.Rows;
             for (int r = 0; r < s.Rows; r++)
             {
                 if (m.Finished[r]) tokens[r] = s.Pad;
                 m.Sequences[r].Add(tokens[r]);
                 if (tokens[r] == s.Eos) m.Finished[r] = true;
             }
-            m.Request.Streamer?.Put(_step, tokens);
+            m.Request.Streamer?.Put(m.Sequences[0].Count - 2, tokens); // its own step: 0 for its first token
             if (m.Finished.All(f => f) || m.Sequences[0].Count >= s.MaxLength) leaving.Add(m);
         }
-        _step++;
         if (leaving.Count > 0) Remove(leaving, done);
         return done;
     }
@@ -140,17 +192,22 @@ public sealed class DecodingCohort : IDisposable
             row += m.Setup.Rows;
         }
         _members.RemoveAll(leaving.Contains);
-        if (keep.Count > 0)
+        if (keep.Count == 0)
         {
-            using var idx = tensor(keep.ToArray());
-            _cache.Reorder(idx); // frees the leavers' rows of every cached tensor
+            _cache?.Dispose(); // nobody left: free everything; the next Add starts a fresh cache
+            _cache = null;
+            return;
         }
+        using (var idx = tensor(keep.ToArray()))
+            _cache!.Reorder(idx); // frees the leavers' rows of every cached tensor
+        _cache.Trim(_members.Max(m => m.Request.InputIds.Length)); // and the positions only they read
     }
 
     public void Dispose()
     {
         foreach (var m in _members) m.Setup.Sampler?.Dispose();
         _members.Clear();
-        _cache.Dispose();
+        _cache?.Dispose();
+        _cache = null;
     }
 }

@@ -9,6 +9,9 @@ namespace T5Sharp.Modeling;
 /// history); cross-attention keys/values are projected once from the encoder output. Every tensor is owned here
 /// (detached from dispose scopes) and freed by <see cref="Dispose"/>. <see cref="Reorder"/> selects batch rows
 /// (beam search: keep or duplicate the surviving beams).
+/// <see cref="Join"/> adds rows that start decoding later (continuous batching): their earlier self-attention slots are
+/// masked (<see cref="SelfKeyMask"/>), which is exact for T5 because its position bias depends only on the key−query
+/// distance, and the shorter source of either side is padded (masked) to the longer.
 /// </summary>
 public sealed class T5DecoderCache : IDisposable
 {
@@ -16,6 +19,7 @@ public sealed class T5DecoderCache : IDisposable
     readonly Tensor[] _crossKeys, _crossValues;
     Tensor _encoderMask;
     readonly long _initialCapacity;
+    long[]? _keyStarts; // per row: the first self-attention slot holding its own keys; null when every row starts at 0
 
     internal T5DecoderCache(Tensor[] crossKeys, Tensor[] crossValues, Tensor encoderMask, long initialCapacity)
     {
@@ -34,6 +38,16 @@ public sealed class T5DecoderCache : IDisposable
 
     /// <summary>Additive encoder padding mask [B, 1, 1, S] used by cross-attention.</summary>
     public Tensor EncoderMask => _encoderMask;
+
+    /// <summary>Source positions S of the cross-attention keys (the longest row's source; shorter ones are masked).</summary>
+    public long SourceLength => _crossKeys.Length > 0 ? _crossKeys[0].shape[2] : _encoderMask.shape[3];
+
+    /// <summary>
+    /// Additive mask [B, 1, 1, keyLength] over the self-attention slots a row joined after (null when no row did):
+    /// the decoder adds it to the position bias.
+    /// </summary>
+    internal Tensor? SelfKeyMask(long keyLength, ScalarType dtype) =>
+        _keyStarts is null ? null : T5Masks.LeadingPadding(_keyStarts, keyLength, dtype, _encoderMask.device);
 
     /// <summary>Writes this step's keys/values [B, heads, n, d_kv] at <see cref="Length"/>; returns views of all of them.</summary>
     internal (Tensor Keys, Tensor Values) AppendSelf(int layer, Tensor keys, Tensor values)
@@ -63,6 +77,94 @@ public sealed class T5DecoderCache : IDisposable
 
     internal void Advance(long n) => Length += n;
 
+    /// <summary>
+    /// Appends the rows of <paramref name="newcomer"/>, a cache over its own encoder output that has decoded nothing
+    /// yet, and disposes it. Its rows' next token goes to slot <see cref="Length"/> like everyone's, and the slots
+    /// before it are masked for them; the shorter source side is zero-padded and masked. Exact: T5's self-attention
+    /// bias depends only on key−query distance, and masked slots get zero weight.
+    /// </summary>
+    public void Join(T5DecoderCache newcomer)
+    {
+        if (newcomer.Length != 0) throw new ArgumentException("only a cache that has decoded nothing can join another");
+        if (newcomer._crossKeys.Length != _crossKeys.Length) throw new ArgumentException("the caches come from different models");
+        using var scope = NewDisposeScope();
+        long rows = BatchSize, added = newcomer.BatchSize;
+        long source = Math.Max(SourceLength, newcomer.SourceLength);
+        static Tensor Own(Tensor t) => t.DetachFromDisposeScope();
+        Tensor Stack(Tensor mine, Tensor theirs, int lengthDim)
+        {
+            var joined = cat([PadTo(mine, lengthDim, source), PadTo(theirs, lengthDim, source)], 0);
+            mine.Dispose();
+            return Own(joined);
+        }
+        for (int i = 0; i < _crossKeys.Length; i++)
+        {
+            _crossKeys[i] = Stack(_crossKeys[i], newcomer._crossKeys[i], 2);
+            _crossValues[i] = Stack(_crossValues[i], newcomer._crossValues[i], 2);
+            foreach (var buffers in new[] { _selfKeys, _selfValues })
+                if (buffers[i] is { } b)
+                {
+                    // slots past Length are never read, but masked slots are: zeros, not garbage (0 × NaN would be NaN)
+                    var grown = cat([b, zeros([added, b.shape[1], b.shape[2], b.shape[3]], b.dtype, b.device)], 0);
+                    b.Dispose();
+                    buffers[i] = Own(grown);
+                }
+        }
+        _encoderMask = Stack(_encoderMask, newcomer._encoderMask, 3);
+        if (Length > 0 || _keyStarts is not null)
+            _keyStarts = [.. _keyStarts ?? new long[rows], .. Enumerable.Repeat(Length, (int)added)];
+        newcomer.Dispose();
+    }
+
+    /// <summary>Zero keys/values or a masked (lowest) additive mask beyond a row's own source positions.</summary>
+    Tensor PadTo(Tensor t, int dim, long length)
+    {
+        if (t.shape[dim] == length) return t;
+        var shape = t.shape.ToArray();
+        shape[dim] = length - t.shape[dim];
+        var padding = dim == 3 // the additive encoder mask [B, 1, 1, S]
+            ? T5Masks.Padding(zeros([shape[0], shape[3]], ScalarType.Int64, t.device), t.dtype)
+            : zeros(shape, t.dtype, t.device);
+        return cat([t, padding], dim);
+    }
+
+    /// <summary>
+    /// Frees what no row reads any more: source positions past <paramref name="sourceLength"/> (the longest remaining
+    /// row's source) and the leading self-attention slots every row joined after (positions shift; exact, as the bias
+    /// depends only on distance). Call it after rows left.
+    /// </summary>
+    public void Trim(long sourceLength)
+    {
+        using var scope = NewDisposeScope();
+        static Tensor Keep(Tensor t, int dim, long start, long length)
+        {
+            var kept = t.narrow(dim, start, length).contiguous().DetachFromDisposeScope();
+            t.Dispose();
+            return kept;
+        }
+        if (sourceLength < SourceLength)
+        {
+            for (int i = 0; i < _crossKeys.Length; i++)
+            {
+                _crossKeys[i] = Keep(_crossKeys[i], 2, 0, sourceLength);
+                _crossValues[i] = Keep(_crossValues[i], 2, 0, sourceLength);
+            }
+            _encoderMask = Keep(_encoderMask, 3, 0, sourceLength);
+        }
+        long drop = _keyStarts is null ? 0 : _keyStarts.Min();
+        if (drop > 0)
+        {
+            for (int i = 0; i < _selfKeys.Length; i++)
+            {
+                if (_selfKeys[i] is { } k) _selfKeys[i] = Keep(k, 2, drop, k.shape[2] - drop);
+                if (_selfValues[i] is { } v) _selfValues[i] = Keep(v, 2, drop, v.shape[2] - drop);
+            }
+            Length -= drop;
+            _keyStarts = _keyStarts!.Select(s => s - drop).ToArray();
+        }
+        if (_keyStarts is not null && _keyStarts.All(s => s == 0)) _keyStarts = null;
+    }
+
     /// <summary>Replaces every row by row <c>indices[i]</c> (int64 [B']), e.g. to follow beams or expand a batch.</summary>
     /// <param name="selfAttentionOnly">
     /// For beam search, whose indices never leave an input's group of beams: the cross-attention keys/values and the
@@ -79,6 +181,8 @@ public sealed class T5DecoderCache : IDisposable
             return picked;
         }
         var idx = indices.to(ScalarType.Int64).to(_encoderMask.device);
+        if (_keyStarts is { } starts) // only rows that joined late have any: beam search never reads the indices back
+            _keyStarts = idx.cpu().data<long>().ToArray().Select(r => starts[r]).ToArray();
         for (int i = 0; i < _crossKeys.Length; i++)
         {
             if (!selfAttentionOnly)

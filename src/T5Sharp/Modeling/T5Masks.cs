@@ -31,4 +31,17 @@ public static class T5Masks
         var future = key.gt(query).to(dtype);
         return (future * Lowest(dtype)).unsqueeze(0).unsqueeze(0).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// [B, 1, 1, keyLength] additive mask hiding keys before each row's start slot (<paramref name="starts"/>[b]):
+    /// a row that joined a running decoder cache late has no keys there.
+    /// </summary>
+    public static Tensor LeadingPadding(long[] starts, long keyLength, ScalarType dtype, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var start = tensor(starts, [starts.Length, 1]).to(device);
+        var key = arange(0, keyLength, ScalarType.Int64, device).unsqueeze(0);
+        var before = key.lt(start).to(dtype);
+        return (before * Lowest(dtype)).unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();
+    }
 }

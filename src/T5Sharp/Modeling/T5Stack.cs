@@ -59,6 +59,8 @@ public sealed class T5Stack : nn.Module
                     : positionBias + T5Masks.Causal(past, length, past + length, embeds.dtype, embeds.device);
             else
                 bias = positionBias + T5Masks.Padding(attentionMask!, embeds.dtype);
+            // rows that joined a running cache late (continuous batching) have no keys in its earlier slots
+            if (cache?.SelfKeyMask(past + length, embeds.dtype) is { } joinedLate) bias = bias + joinedLate;
         }
         for (int i = 0; i < block.Count; i++)
         {

@@ -69,4 +69,41 @@ public class DecodingCohortTests
         while (cohort.Active) cohort.Step();
         Assert.Equal(Solo(p, ids, config), b.Sequences!);
     }
+
+    [Fact]
+    public void RequestsJoiningARunningCohortAtDifferentStepsEqualTheirSoloSequences()
+    {
+        using var p = PretrainedT5.Load(Model);
+        var c0 = new GenerationSettings().Resolve(p).Config;
+        long[] Ids(string text) => p.Tokenizer.Encode(text).Select(i => (long)i).ToArray();
+        // (joins after this many steps, prompt, settings): source lengths differ both ways at each join, so the cross
+        // attention is padded to the longer side; the first ones leave before the later ones, so the leading decoder
+        // slots and the longest source get trimmed while the others keep decoding
+        (int At, long[] Ids, GenerationConfig Config)[] plan =
+        [
+            (0, Ids("summarize: the cat sat on the mat and looked at the dog"), c0 with { MaxNewTokens = 14, MinNewTokens = 14 }),
+            (0, Ids("hello"), c0 with { MaxNewTokens = 4, DoSample = true, Seed = 5, TopK = 30 }),
+            (2, Ids("translate English to German: how old are you, and where do you live now, my dear friend of many years?"),
+                c0 with { MaxNewTokens = 10, MinNewTokens = 10, RepetitionPenalty = 1.4, NoRepeatNgramSize = 2 }),
+            (5, Ids("a b c"), c0 with { MaxNewTokens = 16, MinNewTokens = 10, DoSample = true, Seed = 11, NumReturnSequences = 2, TopP = 0.9, Temperature = 0.8 }),
+            (5, Ids("question: why?"), c0 with { MaxNewTokens = 3 }),
+            (14, Ids("summarize: a long list of words that makes this source the longest of the ones still decoding here"),
+                c0 with { MaxNewTokens = 6, RepetitionPenalty = 1.2 }),
+        ];
+        var requests = plan.Select(x => new CohortRequest(x.Ids, x.Config)).ToArray();
+        long cachedAfter14 = -1;
+        using (var cohort = new DecodingCohort(p.Model))
+        {
+            for (int steps = 0; steps == 0 || cohort.Active; steps++)
+            {
+                if (steps == 14) cachedAfter14 = cohort.CachedPositions;
+                cohort.Add(requests.Where((_, i) => plan[i].At == steps).ToList());
+                cohort.Step();
+            }
+        }
+        // after 14 steps only the request that joined after 5 is left: the 5 slots before it are gone
+        Assert.Equal(14 - 5, cachedAfter14);
+        for (int i = 0; i < plan.Length; i++)
+            Assert.Equal(Solo(p, plan[i].Ids, plan[i].Config), requests[i].Sequences!);
+    }
 }

@@ -43,6 +43,8 @@ public class ServerBatchingTests(ServerFixture f)
     [Fact]
     public async Task ACancelledStreamLeavesItsBatchAndFreesItsSlot()
     {
+        Assert.Equal(200, (await f.Post("/v1/completions", new { prompt = "warm up", max_tokens = 3 })).Status);
+        long tensorsBefore = await f.Server.Scheduler.LiveTensorsAsync();
         string before = await f.Client.GetStringAsync("/metrics");
         using var cancel = new CancellationTokenSource();
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
@@ -65,6 +67,7 @@ public class ServerBatchingTests(ServerFixture f)
         Assert.Equal(0, Metric(after, "t5sharp_active_requests"));
         double made = Metric(after, "t5sharp_tokens_generated_total") - Metric(before, "t5sharp_tokens_generated_total");
         Assert.True(made < 4000, $"the cancelled request ran to its end ({made} tokens)");
+        Assert.Equal(tensorsBefore, await f.Server.Scheduler.LiveTensorsAsync()); // its encoder output and cache rows are freed
         var (status, _) = await f.Post("/v1/completions", new { prompt = "hello", max_tokens = 3 });
         Assert.Equal(200, status);
     }

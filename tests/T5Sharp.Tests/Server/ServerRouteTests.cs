@@ -123,6 +123,8 @@ public class ServerRouteTests(ServerFixture f)
         Assert.Equal("Float32", info.GetProperty("model_dtype").GetString());
         Assert.Equal("qv", info.GetProperty("adapters")[0].GetProperty("name").GetString());
         Assert.Equal(64, info.GetProperty("max_input_tokens").GetInt32());
+        Assert.StartsWith("per adapter", info.GetProperty("adapter_batching").GetString());
+        Assert.StartsWith("continuous", info.GetProperty("batching").GetString());
         Assert.Equal(JsonValueKind.Array, info.GetProperty("cpu_features").ValueKind);
         await f.Post("/v1/completions", new { prompt = "hello", max_tokens = 3 });
         string metrics = await f.Client.GetStringAsync("/metrics");
