@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using T5Sharp.Data;
+using T5Sharp.Distributed;
 using T5Sharp.Evaluation;
 using T5Sharp.Generation;
 using T5Sharp.Pretrained;
@@ -12,7 +13,9 @@ namespace T5Sharp.Cli.Commands;
 /// `t5sharp train`: a fine-tuning run described by --config run.json, the common flags and --set key=value overrides
 /// (later wins). Without --config, --model and --data it runs the embedded demo (samples/): a small random T5 with
 /// FLAN-T5's tokenizer learns generated dialogue summaries; ROUGE before vs after and sample outputs are printed.
-/// Ctrl-C saves a checkpoint at the next step and exits 130; --resume DIR continues from one.
+/// Ctrl-C saves a checkpoint at the next step and exits 130; --resume DIR continues from one. Under
+/// <c>mpirun -np N</c> it is one data-parallel run (the library shards, averages and agrees): rank 0 alone prints,
+/// shows progress and writes the run folder; the other ranks train silently.
 /// </summary>
 public static class TrainCommand
 {
@@ -93,12 +96,21 @@ public static class TrainCommand
             var options = configPath is null
                 ? RunOptions.Parse(null, "command line", overrides, Downloads.Paths)
                 : RunOptions.Load(configPath, overrides, Downloads.Paths);
-            demoRun?.CreateModel(options);
+            var world = DistributedWorld.Current;
+            bool main = world.IsMain;
+            if (demoRun is not null)
+            {
+                // one writer for the demo's random init/; the other ranks read it once it is complete
+                if (main) demoRun.CreateModel(options);
+                world.Barrier();
+                if (!main) options.Model = Path.Combine(options.Training.OutputDir, "init");
+            }
             if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
-            foreach (var warning in options.Warnings) Console.Error.WriteLine($"warning: {warning}");
+            if (main) foreach (var warning in options.Warnings) Console.Error.WriteLine($"warning: {warning}");
             using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(options.Model));
             var progress = TrainProgress.ForStderr();
-            var trainer = new Seq2SeqTrainer(options, pretrained, [progress]);
+            var trainer = new Seq2SeqTrainer(options, pretrained, main ? [progress] : []);
+            if (!main) return TrainSilently(trainer, parse.GetValue(resume), parse.GetValue(dryRun));
             if (trainer.Lora is { } adapter) Console.Error.WriteLine(adapter.CountParameters().ToString());
             foreach (var push in trainer.Callbacks.OfType<HubPushCallback>())
                 push.Reported += report => progress.Note(PushLine(report));
@@ -125,6 +137,14 @@ public static class TrainCommand
                 progress.Note("interrupted: saving a checkpoint at the end of this step (Ctrl-C again exits without saving) ...");
             };
             Console.CancelKeyPress += onCancel;
+            // mpirun passes an interrupt on to the ranks as SIGTERM: the same orderly stop
+            using var onTerminate = world.WorldSize > 1
+                ? System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+                {
+                    signal.Cancel = true;
+                    cancellation.Cancel();
+                })
+                : null;
             TrainOutput result;
             try
             {
@@ -154,6 +174,36 @@ public static class TrainCommand
                 .Write(Path.Combine(options.Training.OutputDir, "report"));
             Console.WriteLine($"report: {report} (t5sharp report {options.Training.OutputDir} --out DIR to compare runs)");
             return 0;
+        }
+    }
+
+    /// <summary>
+    /// A rank other than 0 of a distributed run: the same training (every collective must be matched), nothing printed or
+    /// written; an interrupt (SIGINT from a terminal, SIGTERM from mpirun) stops it at the step boundary the ranks agree on.
+    /// </summary>
+    static int TrainSilently(Seq2SeqTrainer trainer, string? resume, bool dryRun)
+    {
+        if (dryRun) return 0;
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                cancellation.Cancel();
+            });
+        try
+        {
+            return trainer.Train(resume, cancellation.Token).Cancelled ? Interrupted : 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
         }
     }
 

@@ -1,4 +1,5 @@
 using T5Sharp.Data;
+using T5Sharp.Distributed;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,9 @@ namespace T5Sharp.Training;
 /// (HF's sampler: <c>torch.randperm(n, generator seeded with seed + epoch)</c>), in HF's group_by_length order
 /// (<see cref="LengthGroupedSampler"/>, seeded with seed + epoch, megabatches of batch size × accumulation steps as HF
 /// builds the sampler), or in file order, cut into batches of per_device_train_batch_size (the last may be smaller, as
-/// HF's dataloader keeps it) and collated on demand, so only the current micro-batch's tensors exist.
+/// HF's dataloader keeps it) and collated on demand, so only the current micro-batch's tensors exist. In a run of N
+/// ranks every rank makes the same order and takes its share of the batches (<see cref="BatchShard"/>, as accelerate
+/// shards HF's dataloader).
 /// </summary>
 public sealed class EpochBatches
 {
@@ -19,11 +22,13 @@ public sealed class EpochBatches
     readonly bool _shuffle;
     readonly int _seed;
     readonly int? _groupedBatchSize;
+    readonly int _rank, _worldSize;
     long _orderEpoch = -1;
     int[] _order = [];
 
     /// <param name="shuffle">Reshuffle every epoch; false keeps file order. group_by_length takes precedence.</param>
-    public EpochBatches(Seq2SeqTokenizedDataset data, TrainingArguments args, bool shuffle, int? padToMultipleOf)
+    /// <param name="rank">This process's rank among <paramref name="worldSize"/> (1: a plain run, every batch).</param>
+    public EpochBatches(Seq2SeqTokenizedDataset data, TrainingArguments args, bool shuffle, int? padToMultipleOf, int rank = 0, int worldSize = 1)
     {
         if (data.Count == 0) throw new TrainingException("the training set is empty");
         _data = data;
@@ -32,9 +37,11 @@ public sealed class EpochBatches
         _seed = args.Seed;
         _groupedBatchSize = args.GroupByLength ? args.PerDeviceTrainBatchSize * args.GradientAccumulationSteps : null;
         _collator = new Seq2SeqCollator(padToMultipleOf: padToMultipleOf);
+        (_rank, _worldSize) = (rank, worldSize);
     }
 
-    public int MicroBatchesPerEpoch => TrainingPlan.MicroBatchesFor(_data.Count, _batchSize);
+    /// <summary>This rank's micro-batches per epoch (HF: len(train_dataloader) after accelerate prepared it).</summary>
+    public int MicroBatchesPerEpoch => BatchShard.MicroBatchesPerRank(_data.Count, _batchSize, _worldSize);
 
     /// <summary>The example indices of an epoch, in training order.</summary>
     public int[] Order(long epoch)
@@ -54,7 +61,7 @@ public sealed class EpochBatches
             _order = Order(epoch);
             _orderEpoch = epoch;
         }
-        var examples = _order.Skip(index * _batchSize).Take(_batchSize).Select(i => _data[i]).ToList();
+        var examples = BatchShard.Positions(_order.Length, _batchSize, _worldSize, _rank, index).Select(p => _data[_order[p]]).ToList();
         var (ids, mask, labels) = _collator.Collate(examples).ToTensors();
         return new TrainingBatch(ids, mask, labels);
     }

@@ -78,7 +78,7 @@ public sealed class HubPushQueue
             }
             var pushes = new List<(string Folder, string PathInRepo, string Message, string[] Exclude)>
             {
-                (checkpointDir, "", message, [.. ResumeStateFiles]),
+                (checkpointDir, "", message, [.. ResumeStateFiles, .. PerRankRngStates(checkpointDir)]),
             };
             if (Strategy == "checkpoint") pushes.Add((checkpointDir, "last-checkpoint", message + ", checkpoint", []));
             if (Strategy == "all_checkpoints") pushes.Add((checkpointDir, Path.GetFileName(Path.TrimEndingDirectorySeparator(checkpointDir)), message + ", checkpoint", []));
@@ -108,6 +108,11 @@ public sealed class HubPushQueue
     {
         lock (gate) return tail;
     }
+
+    /// <summary>A distributed run's rng_state_{rank} files (resume state too), as found in the checkpoint.</summary>
+    static IEnumerable<string> PerRankRngStates(string checkpointDir) => Directory.Exists(checkpointDir)
+        ? Directory.EnumerateFiles(checkpointDir, "rng_state_*.safetensors").Select(f => Path.GetFileName(f)!)
+        : [];
 
     void Enqueue(List<(string Folder, string PathInRepo, string Message, string[] Exclude)> pushes, long? step)
     {

@@ -1,3 +1,4 @@
+using T5Sharp.Distributed;
 using T5Sharp.Formats;
 using T5Sharp.Generation;
 using T5Sharp.Peft;
@@ -23,7 +24,9 @@ internal sealed class RunSetup
         Weights = Lora is null
             ? new FullModelWeights(pretrained.Model, pretrained.GenerationConfigJson, pretrained.Directory)
             : new LoraAdapterWeights(Lora, options.Model);
-        Batches = new EpochBatches(Data.Train, options.Training, options.Shuffle, options.PadToMultipleOf);
+        var world = DistributedWorld.Current;
+        IsMain = world.IsMain;
+        Batches = new EpochBatches(Data.Train, options.Training, options.Shuffle, options.PadToMultipleOf, world.Rank, world.WorldSize);
     }
 
     public static RunSetup Create(RunOptions options, PretrainedT5 pretrained) => new(options, pretrained);
@@ -34,13 +37,22 @@ internal sealed class RunSetup
     public LoraModel? Lora { get; }
     public ICheckpointWeights Weights { get; }
     public EpochBatches Batches { get; }
+    /// <summary>Whether this process writes the run's files (rank 0 of a distributed run; a plain run always).</summary>
+    public bool IsMain { get; }
 
     /// <summary>
     /// The callbacks a run folder needs besides HF's default flow: metrics.jsonl, TensorBoard, early stopping and push_to_hub when asked
     /// for (the push with the environment's Hub settings, unless <paramref name="given"/> brings its own push callback).
+    /// Ranks other than 0 of a distributed run write nothing: they get early stopping (which steers) and the given ones.
     /// </summary>
     public IEnumerable<ITrainerCallback> Callbacks(IReadOnlyList<ITrainerCallback> given)
     {
+        if (!IsMain)
+        {
+            if (Options.EarlyStoppingPatience is int rankPatience) yield return new EarlyStoppingCallback(rankPatience, Options.EarlyStoppingThreshold);
+            foreach (var callback in given) yield return callback;
+            yield break;
+        }
         yield return new MetricsLogCallback(Path.Combine(Options.Training.OutputDir, MetricsLog.FileName));
         if (Options.Training.ReportsToTensorBoard)
         {
@@ -62,8 +74,14 @@ internal sealed class RunSetup
     /// checkpoints. With overwrite_output_dir the previous run's own files (checkpoint-N/, final/, metrics.jsonl,
     /// run.json) are removed first; anything else in the folder stays.
     /// </summary>
-    public void Begin(bool resuming)
+    /// <param name="writesFiles">False on ranks other than 0 of a distributed run: they only apply the freezing.</param>
+    public void Begin(bool resuming, bool writesFiles = true)
     {
+        if (!writesFiles)
+        {
+            if (Options.Freeze.Count > 0) ParameterFreezing.Apply(Pretrained.Model, Options.Freeze);
+            return;
+        }
         string dir = Options.Training.OutputDir;
         if (!resuming && Directory.Exists(dir) && ExistingEntries(dir) is { Count: > 0 } existing)
         {

@@ -1,3 +1,4 @@
+using T5Sharp.Distributed;
 using T5Sharp.Formats;
 using T5Sharp.Modeling;
 using TorchSharp;
@@ -10,7 +11,9 @@ namespace T5Sharp.Training;
 /// optimizer.safetensors (every moment and step count), rng_state.safetensors (torch's CPU generator, for dropout),
 /// trainer_state.json, training_progress.json (scheduler + loss accumulators) and training_args.json, plus the
 /// generation config and tokenizer files when given. The folder appears whole or not at all: it is written under a
-/// temporary name and renamed (<see cref="CheckpointFolders.WriteWhole"/>).
+/// temporary name and renamed (<see cref="CheckpointFolders.WriteWhole"/>). A run of N &gt; 1 ranks stores each rank's
+/// generator as rng_state_{rank}.safetensors (transformers' rng_state_{rank}.pth): the ranks' states are gathered to
+/// rank 0, which alone writes the folder, so the single-writer atomic save holds.
 /// </summary>
 public static class TrainerCheckpoint
 {
@@ -23,8 +26,14 @@ public static class TrainerCheckpoint
     /// tokenizer files) so that a checkpoint loads in transformers as is.</param>
     public static void Save(string dir, T5ForConditionalGeneration model, TrainingArguments args, ITrainingOptimizer optimizer,
         TrainerState state, TrainingProgress progress, string? generationConfigJson = null, string? tokenizerSourceDir = null,
-        ICheckpointWeights? weights = null)
+        ICheckpointWeights? weights = null, IProcessGroup? world = null)
     {
+        world ??= SingleProcess.Instance;
+        // every rank takes part in the gather; only rank 0 writes
+        byte[][] rngStates;
+        using (var rng = torch.random.get_rng_state())
+            rngStates = world.AllGather(rng.data<byte>().ToArray());
+        if (!world.IsMain) return;
         CheckpointFolders.WriteWhole(dir, tmp =>
         {
             (weights ?? new FullModelWeights(model, generationConfigJson, tokenizerSourceDir)).Save(tmp);
@@ -37,8 +46,9 @@ public static class TrainerCheckpoint
             {
                 foreach (var t in optimizerState.Values) t.Dispose();
             }
-            using (var rng = torch.random.get_rng_state())
-                SafeTensors.Save(Path.Combine(tmp, RngStateFile), [new(CpuRngKey, rng)]);
+            for (int rank = 0; rank < rngStates.Length; rank++)
+                using (var rng = torch.tensor(rngStates[rank], ScalarType.Byte))
+                    SafeTensors.Save(Path.Combine(tmp, RngStateFileOf(rank, rngStates.Length)), [new(CpuRngKey, rng)]);
             args.Save(Path.Combine(tmp, ArgumentsFile));
             progress.Save(Path.Combine(tmp, TrainingProgress.FileName));
             // trainer_state.json last: its presence marks a complete checkpoint (also for folders written in place)
@@ -48,8 +58,9 @@ public static class TrainerCheckpoint
 
     /// <summary>Loads weights, optimizer state and RNG state in place; returns the saved trainer state and progress.</summary>
     public static (TrainerState State, TrainingProgress Progress) Load(string dir, T5ForConditionalGeneration model,
-        ITrainingOptimizer optimizer, ICheckpointWeights? weights = null)
+        ITrainingOptimizer optimizer, ICheckpointWeights? weights = null, IProcessGroup? world = null)
     {
+        world ??= SingleProcess.Instance;
         if (!Directory.Exists(dir)) throw new TrainingException($"{dir}: checkpoint folder not found");
         if (CheckpointFolders.Incomplete(dir) is { } why) throw new TrainingException($"{dir}: not a complete checkpoint: {why}");
         var state = TrainerState.Load(Path.Combine(dir, TrainerState.FileName));
@@ -62,7 +73,10 @@ public static class TrainerCheckpoint
         try { optimizer.LoadStateDict(optimizerState, optimizerPath); }
         finally { foreach (var t in optimizerState.Values) t.Dispose(); }
 
-        string rngPath = Path.Combine(dir, RngStateFile);
+        string rngPath = Path.Combine(dir, RngStateFileOf(world.Rank, world.WorldSize));
+        if (!File.Exists(rngPath) && world.WorldSize > 1)
+            throw new TrainingException($"{rngPath}: file not found: this checkpoint was not written by a run of {world.WorldSize} ranks " +
+                                        $"(each rank resumes its own random state); resume it with as many ranks as wrote it");
         var rng = ReadTensors(rngPath);
         try
         {
@@ -73,6 +87,9 @@ public static class TrainerCheckpoint
         finally { foreach (var t in rng.Values) t.Dispose(); }
         return (state, progress);
     }
+
+    /// <summary>The random-state file of <paramref name="rank"/>: rng_state.safetensors in a single process's checkpoint.</summary>
+    public static string RngStateFileOf(int rank, int worldSize) => worldSize == 1 ? RngStateFile : $"rng_state_{rank}.safetensors";
 
     static Dictionary<string, Tensor> ReadTensors(string path)
     {
