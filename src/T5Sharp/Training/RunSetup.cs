@@ -3,6 +3,7 @@ using T5Sharp.Formats;
 using T5Sharp.Generation;
 using T5Sharp.Peft;
 using T5Sharp.Pretrained;
+using TorchSharp;
 
 namespace T5Sharp.Training;
 
@@ -19,8 +20,14 @@ internal sealed class RunSetup
         Options = options;
         Pretrained = pretrained;
         Data = RunData.Load(options, pretrained.Tokenizer);
-        // the adapter draws its initial weights before the trainer seeds torch, as peft's get_peft_model runs before Trainer()
-        if (options.Lora is { } spec) Lora = LoraModel.Create(pretrained.Model, LoraSpec.Parse(spec, "lora"));
+        // the adapter draws its initial weights from the run's seed, as transformers' example scripts call set_seed(seed)
+        // before building the model and peft's get_peft_model (the trainer seeds again at construction, as Trainer() does).
+        // Unseeded, two runs of the same options started from different adapters, and so did the ranks of an MPI run.
+        if (options.Lora is { } spec)
+        {
+            torch.random.manual_seed(options.Training.Seed);
+            Lora = LoraModel.Create(pretrained.Model, LoraSpec.Parse(spec, "lora"));
+        }
         Weights = Lora is null
             ? new FullModelWeights(pretrained.Model, pretrained.GenerationConfigJson, pretrained.Directory)
             : new LoraAdapterWeights(Lora, options.Model);
