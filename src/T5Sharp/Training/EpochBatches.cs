@@ -11,7 +11,7 @@ namespace T5Sharp.Training;
 /// (<see cref="LengthGroupedSampler"/>, seeded with seed + epoch, megabatches of batch size × accumulation steps as HF
 /// builds the sampler), or in file order, cut into batches of per_device_train_batch_size (the last may be smaller, as
 /// HF's dataloader keeps it) and collated on demand, so only the current micro-batch's tensors exist. In a run of N
-/// ranks every rank makes the same order and takes its share of the batches (<see cref="BatchShard"/>, as accelerate
+/// ranks every rank makes the same order and takes its share of the batches (<see cref="EpochShard"/>, as accelerate
 /// shards HF's dataloader).
 /// </summary>
 public sealed class EpochBatches
@@ -41,7 +41,7 @@ public sealed class EpochBatches
     }
 
     /// <summary>This rank's micro-batches per epoch (HF: len(train_dataloader) after accelerate prepared it).</summary>
-    public int MicroBatchesPerEpoch => BatchShard.MicroBatchesPerRank(_data.Count, _batchSize, _worldSize);
+    public int MicroBatchesPerEpoch => EpochShard.MicroBatchesPerRank(_data.Count, _batchSize, _worldSize);
 
     /// <summary>The example indices of an epoch, in training order.</summary>
     public int[] Order(long epoch)
@@ -61,7 +61,7 @@ public sealed class EpochBatches
             _order = Order(epoch);
             _orderEpoch = epoch;
         }
-        var examples = BatchShard.Positions(_order.Length, _batchSize, _worldSize, _rank, index).Select(p => _data[_order[p]]).ToList();
+        var examples = EpochShard.Positions(_order.Length, _batchSize, _worldSize, _rank, index).Select(p => _data[_order[p]]).ToList();
         var (ids, mask, labels) = _collator.Collate(examples).ToTensors();
         return new TrainingBatch(ids, mask, labels);
     }

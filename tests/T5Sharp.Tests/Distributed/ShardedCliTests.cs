@@ -28,9 +28,9 @@ public class ShardedCliTests
         string data = WriteRecords(dir, 5);
         string[] Args(string outDir) => ["evaluate", "--model", Model, "--data", data, "--reference-field", "summary1,summary2,summary3",
             "--max-new-tokens", "12", "--max-source-length", "96", "--batch-size", "2", "--out", outDir];
-        var one = MpirunCli.RunOne(Args(dir.File("one")));
+        var one = MpiRun.RunOne(Args(dir.File("one")));
         Assert.True(one.ExitCode == 0, one.Stderr);
-        var two = MpirunCli.Run(2, Args(dir.File("two")));
+        var two = MpiRun.Run(2, 4, Args(dir.File("two")));
         Assert.True(two.ExitCode == 0, two.Stderr);
 
         Assert.Equal(File.ReadAllBytes(dir.File("one/predictions.jsonl")), File.ReadAllBytes(dir.File("two/predictions.jsonl")));
@@ -57,9 +57,9 @@ public class ShardedCliTests
         // beams with two returned sequences and their scores: every output of every input, in input order
         string[] args = ["generate", "--model", Model, "--input-file", input, "--field", "dialogue", "--max-new-tokens", "10",
             "--max-source-length", "96", "--batch-size", batchSize.ToString(), "--num-beams", "2", "--num-return-sequences", "2", "--output-scores"];
-        var one = MpirunCli.RunOne(args);
+        var one = MpiRun.RunOne(args);
         Assert.True(one.ExitCode == 0, one.Stderr);
-        var two = MpirunCli.Run(2, args);
+        var two = MpiRun.Run(2, 4, args);
         Assert.True(two.ExitCode == 0, two.Stderr);
 
         Assert.Equal(one.Stdout, two.Stdout); // the same bytes: no terminal escapes, no rank-1 lines, same order

@@ -7,11 +7,11 @@ namespace T5Sharp.Tests.Distributed;
 /// batches of the same order, and a last round made whole from the start of the epoch. Expected values worked out by
 /// hand from accelerate's _iter_with_no_split.
 /// </summary>
-public class BatchShardTests
+public class EpochShardTests
 {
     static int[][] Shard(int examples, int batchSize, int worldSize, int rank) =>
-        Enumerable.Range(0, BatchShard.MicroBatchesPerRank(examples, batchSize, worldSize))
-            .Select(i => BatchShard.Positions(examples, batchSize, worldSize, rank, i)).ToArray();
+        Enumerable.Range(0, EpochShard.MicroBatchesPerRank(examples, batchSize, worldSize))
+            .Select(i => EpochShard.Positions(examples, batchSize, worldSize, rank, i)).ToArray();
 
     [Fact]
     public void RanksTakeAlternateBatches()
@@ -41,8 +41,8 @@ public class BatchShardTests
     [Fact]
     public void OneProcessKeepsTheShortLastBatch()
     {
-        Assert.Equal(4, BatchShard.MicroBatchesPerRank(7, 2, 1));
-        Assert.Equal([6], BatchShard.Positions(7, 2, 1, 0, 3));
+        Assert.Equal(4, EpochShard.MicroBatchesPerRank(7, 2, 1));
+        Assert.Equal([6], EpochShard.Positions(7, 2, 1, 0, 3));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class BatchShardTests
         for (int examples = 1; examples < 30; examples++)
             for (int world = 1; world <= 4; world++)
             {
-                int perRank = BatchShard.MicroBatchesPerRank(examples, 3, world);
+                int perRank = EpochShard.MicroBatchesPerRank(examples, 3, world);
                 Assert.Equal((int)Math.Ceiling(Math.Ceiling(examples / 3.0) / world), perRank);
                 // all examples are covered by the ranks together
                 var seen = Enumerable.Range(0, world).SelectMany(r => Shard(examples, 3, world, r).SelectMany(b => b)).ToHashSet();

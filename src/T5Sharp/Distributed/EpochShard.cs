@@ -9,7 +9,7 @@ namespace T5Sharp.Distributed;
 /// (cycling through its first min(examples, N × batchSize) examples). One rank (N = 1) is the plain batching: accelerate
 /// does not shard then, and the last batch stays short.
 /// </summary>
-public static class BatchShard
+public static class EpochShard
 {
     /// <summary>Micro-batches per epoch on each rank (accelerate's len(BatchSamplerShard) with even batches).</summary>
     public static int MicroBatchesPerRank(int examples, int batchSize, int worldSize)
