@@ -19,7 +19,11 @@ internal sealed class RunSetup
         Pretrained = pretrained;
         Data = RunData.Load(options, pretrained.Tokenizer);
         // the adapter draws its initial weights before the trainer seeds torch, as peft's get_peft_model runs before Trainer()
-        if (options.Lora is { } spec) Lora = LoraModel.Create(pretrained.Model, LoraSpec.Parse(spec, "lora"));
+        if (options.Lora is { } spec)
+        {
+            MixedPrecision.PrepareLoraBase(pretrained.Model, options.Training);
+            Lora = LoraModel.Create(pretrained.Model, LoraSpec.Parse(spec, "lora"));
+        }
         Weights = Lora is null
             ? new FullModelWeights(pretrained.Model, pretrained.GenerationConfigJson, pretrained.Directory)
             : new LoraAdapterWeights(Lora, options.Model);
