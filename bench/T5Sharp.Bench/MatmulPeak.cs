@@ -11,11 +11,11 @@ namespace T5Sharp.Bench;
 /// </summary>
 public static class MatmulPeak
 {
-    /// <summary>Best-of GFLOP/s of an n×n by n×n matmul over a time budget.</summary>
-    public static double Measure(int n = 1024, double seconds = 2.0)
+    /// <summary>Best-of GFLOP/s of an n×n by n×n matmul over a time budget, in <paramref name="dtype"/> (float32 by default).</summary>
+    public static double Measure(int n = 1024, double seconds = 2.0, ScalarType dtype = ScalarType.Float32)
     {
-        using var a = randn(n, n);
-        using var b = randn(n, n);
+        using var a = randn(n, n).to(dtype);
+        using var b = randn(n, n).to(dtype);
         using var c = empty(n, n);
         for (int i = 0; i < 3; i++) torch.matmul(a, b).Dispose(); // warm up the thread pool and caches
         double best = 0, flops = 2.0 * n * n * n;

@@ -71,4 +71,85 @@ public class BFloat16TrainingTests
         }
         Assert.NotEqual(want.Select(s => s.Loss), got.Select(s => s.Loss));
     }
+
+    [Fact]
+    public void Bf16CheckpointIsFloat32AndLoadsAsAnyModel()
+    {
+        using var temp = new TempDir();
+        string data = TrainingRunEndToEndTests.WriteData(temp);
+        string model = TrainingRunEndToEndTests.WriteModel(temp, 0.1);
+        var options = TrainingRunEndToEndTests.Options(model, data, temp.File("run"), "max_steps=6", "save_strategy=steps",
+            "save_steps=6", "bf16=true");
+        Assert.True(options.Training.Bf16);
+        using var pretrained = PretrainedT5.Load(model);
+        var result = new Seq2SeqTrainer(options, pretrained).Train();
+
+        // the checkpoint holds the float32 master weights, bit for bit, as transformers saves a bf16=True run
+        var trained = pretrained.Model.state_dict();
+        foreach (var dir in new[] { temp.File("run/checkpoint-6"), result.FinalModelDir! })
+        {
+            var saved = SafeTensors.Load(Path.Combine(dir, "model.safetensors"));
+            Assert.All(saved, kv => Assert.Equal(ScalarType.Float32, kv.Value.dtype));
+            foreach (var (name, tensor) in saved)
+                if (trained.TryGetValue(name, out var weight))
+                    Assert.True(tensor.equal(weight).all().item<bool>(), $"{dir}: {name} is not the trained master weight");
+            Assert.DoesNotContain("bfloat16", File.ReadAllText(Path.Combine(dir, "config.json")));
+        }
+
+        // it loads through the float32 path (as the parity tests load models) and computes what the trained weights
+        // compute in float32
+        using var loaded = PretrainedT5.Load(temp.File("run/checkpoint-6"));
+        Assert.Equal(ComputeType.Float32, loaded.ComputeType);
+        var (inputIds, mask, labels) = HfBatch();
+        pretrained.Model.AutocastComputeType = ComputeType.Float32;
+        pretrained.Model.eval();
+        loaded.Model.eval();
+        using var noGrad = no_grad();
+        using var want = pretrained.Model.Forward(inputIds, mask, labels: labels);
+        using var got = loaded.Model.Forward(inputIds, mask, labels: labels);
+        Assert.True(want.Logits.equal(got.Logits).all().item<bool>(), "logits of the loaded checkpoint");
+    }
+
+    [Fact]
+    public void LoraBf16RunKeepsTheBaseInBf16AndTheAdapterInFloat32()
+    {
+        using var temp = new TempDir();
+        string data = TrainingRunEndToEndTests.WriteData(temp);
+        string model = TrainingRunEndToEndTests.WriteModel(temp, 0.1);
+        string[] common = ["max_steps=30", "learning_rate=0.01", "seed=3", "save_strategy=steps", "save_steps=15",
+            "lora=r=8,alpha=16,targets=q,k,v,o,wi_0,wi_1,wo", "bf16=true"];
+        using var pretrained = PretrainedT5.Load(model);
+        var run = new Seq2SeqTrainer(TrainingRunEndToEndTests.Options(model, data, temp.File("lora"), common), pretrained);
+        var baseWeights = pretrained.Model.named_parameters().Where(p => !p.name.Contains("lora_"))
+            .ToDictionary(p => p.name, p => p.parameter.clone());
+        var result = run.Train();
+
+        // the base was converted once, as peft users load it (torch_dtype=bfloat16): linears bf16, norms float32
+        Assert.Equal(ComputeType.BFloat16, pretrained.Model.ComputeType);
+        Assert.Equal(ScalarType.BFloat16, baseWeights["encoder.block.0.layer.0.SelfAttention.q.weight"].dtype);
+        Assert.Equal(ScalarType.Float32, baseWeights["encoder.block.0.layer.0.layer_norm.weight"].dtype);
+        foreach (var (name, before) in baseWeights)
+            Assert.True(before.equal(pretrained.Model.state_dict()[name]).all().item<bool>(), $"base weight {name} moved");
+        var trainable = pretrained.Model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        Assert.NotEmpty(trainable);
+        Assert.All(trainable, p => Assert.Equal(ScalarType.Float32, p.parameter.dtype));
+
+        var losses = result.State.LogHistory.Where(e => e.Loss is not null).Select(e => e.Loss!.Value).ToList();
+        Assert.True(losses[^1] < 0.5 * losses[0], $"bf16 LoRA loss fell only from {losses[0]} to {losses[^1]}");
+        foreach (var dir in new[] { temp.File("lora/checkpoint-15"), result.FinalModelDir! })
+        {
+            var adapter = SafeTensors.Load(Path.Combine(dir, "adapter_model.safetensors"));
+            Assert.NotEmpty(adapter);
+            Assert.All(adapter, kv => Assert.Equal(ScalarType.Float32, kv.Value.dtype));
+        }
+
+        // resume exactness holds on the bf16 base too
+        using var again = PretrainedT5.Load(model);
+        var resumed = new Seq2SeqTrainer(TrainingRunEndToEndTests.Options(model, data, temp.File("lora-resumed"), common), again)
+            .Train(resumeFromCheckpoint: temp.File("lora/checkpoint-15"));
+        Assert.Equal(result.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm)), resumed.State.LogHistory.Select(e => (e.Step, e.Loss, e.GradNorm)));
+        var want = SafeTensors.Load(Path.Combine(result.FinalModelDir!, "adapter_model.safetensors"));
+        var got = SafeTensors.Load(Path.Combine(resumed.FinalModelDir!, "adapter_model.safetensors"));
+        foreach (var (name, tensor) in want) Assert.True(tensor.equal(got[name]).all().item<bool>(), $"{name} differs after resume");
+    }
 }
