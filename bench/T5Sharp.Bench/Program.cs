@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Action<string[]>>
     ["generation-dtype"] = GenerationDTypeBenchmark.Run,
     ["lora"] = LoraBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
+    ["training-dtype"] = TrainingDTypeBenchmark.Run,
     ["training-phases"] = TrainingPhasesBenchmark.Run,
     ["serve"] = ServeBenchmark.Run,
     ["allreduce"] = AllReduceBenchmark.Run,

@@ -5,6 +5,7 @@ using T5Sharp.Distributed;
 using T5Sharp.Evaluation;
 using T5Sharp.Generation;
 using T5Sharp.Pretrained;
+using T5Sharp.Runtime;
 using T5Sharp.Training;
 
 namespace T5Sharp.Cli.Commands;
@@ -41,9 +42,10 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue exactly from a checkpoint-N folder, or a run folder's newest complete checkpoint." };
         var lora = new Option<string?>("--lora") { Description = "Train a LoRA adapter instead of every weight: r=32,alpha=32,dropout=0.05,targets=q,v (peft's fields)." };
         var reportTo = new Option<string[]>("--report-to") { Description = "Where logs go besides metrics.jsonl: tensorboard (event files in logging_dir, default OUTPUT/runs/DATE_HOST), all or none." };
+        var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision (HF's bf16): matmuls in bf16, float32 weights, optimizer and loss; needs a CPU with bf16 (fast with AMX)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print data statistics, the step plan and a memory estimate; don't train." };
         var command = new Command("train", "Fine-tune a T5 model (Seq2SeqTrainer semantics); with no model/data, the offline demo.")
-            { config, set, model, data, evalData, sourceField, targetField, template, output, epochs, maxSteps, batchSize, learningRate, seed, noShuffle, lora, resume, reportTo, dryRun };
+            { config, set, model, data, evalData, sourceField, targetField, template, output, epochs, maxSteps, batchSize, learningRate, seed, noShuffle, lora, resume, reportTo, bf16, dryRun };
         command.SetAction(parse =>
         {
             try
@@ -89,6 +91,7 @@ public static class TrainCommand
             Add("seed", parse.GetValue(seed));
             Add("lora", parse.GetValue(lora));
             if (parse.GetValue(noShuffle)) overrides.Add("shuffle=false");
+            if (parse.GetValue(bf16)) overrides.Add("bf16=true");
             if (parse.GetValue(reportTo) is { Length: > 0 } targets) overrides.Add($"report_to={System.Text.Json.JsonSerializer.Serialize(targets)}");
             overrides.AddRange(parse.GetValue(set) ?? []);
 
@@ -107,6 +110,7 @@ public static class TrainCommand
             }
             if (options.Model is null) throw new TrainingException("give --model DIR (or model in --config), or nothing at all for the demo");
             if (main) foreach (var warning in options.Warnings) Console.Error.WriteLine($"warning: {warning}");
+            MixedPrecision.CheckCpu(options.Training, CpuFeatures.Current);
             using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(options.Model));
             var progress = TrainProgress.ForStderr();
             var trainer = new Seq2SeqTrainer(options, pretrained, main ? [progress] : []);

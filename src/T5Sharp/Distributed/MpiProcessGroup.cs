@@ -69,14 +69,14 @@ public sealed unsafe class MpiProcessGroup : IProcessGroup
 
     public void Broadcast(Tensor tensor, int root = 0)
     {
-        var type = DataType(tensor, "broadcast");
+        // a copy needs no element type: sent as bytes, so bfloat16 (which MPI has no type for) travels too
         byte* data = (byte*)TensorMemory.Address(tensor, "broadcast");
-        long element = tensor.ElementSize;
+        long bytes = tensor.numel() * tensor.ElementSize;
         lock (_gate)
-            for (long start = 0; start < tensor.numel(); start += MaxCount)
+            for (long start = 0; start < bytes; start += MaxCount)
             {
-                int count = (int)Math.Min(MaxCount, tensor.numel() - start);
-                Check(_mpi.Bcast((IntPtr)(data + start * element), count, type, root, _mpi.CommWorld), "MPI_Bcast");
+                int count = (int)Math.Min(MaxCount, bytes - start);
+                Check(_mpi.Bcast((IntPtr)(data + start), count, _mpi.Byte, root, _mpi.CommWorld), "MPI_Bcast");
             }
     }
 

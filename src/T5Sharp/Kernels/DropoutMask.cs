@@ -41,14 +41,14 @@ public static unsafe class DropoutMask
     const long ParallelThreshold = 1 << 23;
     const long ParallelChunk = 1 << 20;
 
-    /// <summary>Whether the kernels take <paramref name="like"/>: CPU float32 under 2³² elements.</summary>
+    /// <summary>Whether the kernels take <paramref name="like"/>: CPU float32 or bfloat16 under 2³² elements.</summary>
     public static bool Supports(Tensor like) =>
-        like.device_type == DeviceType.CPU && like.dtype == ScalarType.Float32 && like.numel() < (1L << 32);
+        like.device_type == DeviceType.CPU && like.dtype is ScalarType.Float32 or ScalarType.BFloat16 && like.numel() < (1L << 32);
 
     /// <summary>Whether the kernels take two tensors they pair element by element: both supported, same shape.</summary>
     public static bool Supports(Tensor a, Tensor b) => Supports(a) && Supports(b) && a.shape.SequenceEqual(b.shape);
 
-    /// <summary>The mask itself as a tensor shaped like <paramref name="like"/>: 0 (dropped) or 1/(1 − p) (kept).</summary>
+    /// <summary>The mask itself as a float32 tensor shaped like <paramref name="like"/>: 0 (dropped) or 1/(1 − p) (kept).</summary>
     public static Tensor Create(Tensor like, in DropoutKey key)
     {
         if (!Supports(like)) throw new ArgumentException($"DropoutMask: unsupported tensor ({like.dtype} on {like.device}, {like.numel()} elements)");
@@ -62,25 +62,45 @@ public static unsafe class DropoutMask
     /// <paramref name="residual"/> leaves the sum out; a null <paramref name="x"/> writes the mask itself.
     /// <paramref name="y"/> may be <paramref name="x"/> or <paramref name="residual"/> (in place).
     /// </summary>
-    internal static void Run(float* y, float* x, float* residual, long count, DropoutKey key)
+    internal static void Run(float* y, float* x, float* residual, long count, DropoutKey key) =>
+        Run<Float32Elements, Float32Elements>(y, x, residual, count, key);
+
+    /// <summary>
+    /// <see cref="Run(float*, float*, float*, long, DropoutKey)"/> over tensors: <paramref name="y"/> and
+    /// <paramref name="x"/> each float32 or bfloat16 (the product computed in float32, rounded when y is bf16),
+    /// <paramref name="residual"/> float32 (mixed precision keeps the residual stream in float32).
+    /// </summary>
+    internal static void Run(Tensor y, Tensor? x, Tensor? residual, DropoutKey key)
     {
-        if (count < ParallelThreshold) { RunRange(y, x, residual, 0, count, key); return; }
+        void* yp = TensorMemory.Data(y, "dropout output");
+        void* xp = x is null ? null : TensorMemory.Data(x, "dropout input");
+        float* rp = residual is null ? null : TensorMemory.Floats(residual, "residual");
+        long count = y.numel();
+        bool yBf16 = y.dtype == ScalarType.BFloat16, xBf16 = x?.dtype == ScalarType.BFloat16;
+        if (!yBf16 && !xBf16) Run<Float32Elements, Float32Elements>(yp, xp, rp, count, key);
+        else if (yBf16 && xBf16) Run<BFloat16Elements, BFloat16Elements>(yp, xp, rp, count, key);
+        else if (yBf16) Run<BFloat16Elements, Float32Elements>(yp, xp, rp, count, key);
+        else Run<Float32Elements, BFloat16Elements>(yp, xp, rp, count, key);
+    }
+
+    static void Run<TY, TX>(void* y, void* x, float* residual, long count, DropoutKey key)
+        where TY : struct, IElements where TX : struct, IElements
+    {
+        if (count < ParallelThreshold) { RunRange<TY, TX>(y, x, residual, 0, count, key); return; }
         long chunks = (count + ParallelChunk - 1) / ParallelChunk;
         IntPtr yp = (IntPtr)y, xp = (IntPtr)x, rp = (IntPtr)residual;
         Parallel.For(0L, chunks, c =>
         {
             long start = c * ParallelChunk;
-            RunRange((float*)yp, (float*)xp, (float*)rp, start, Math.Min(ParallelChunk, count - start), key);
+            RunRange<TY, TX>((void*)yp, (void*)xp, (float*)rp, start, Math.Min(ParallelChunk, count - start), key);
         });
     }
 
     // Fully optimised from the first call: tier-0 code runs Vector256 ops as calls, ~15× slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void RunRange(float* y, float* x, float* residual, long start, long count, DropoutKey key)
+    static void RunRange<TY, TX>(void* y, void* x, float* residual, long start, long count, DropoutKey key)
+        where TY : struct, IElements where TX : struct, IElements
     {
-        y += start;
-        if (x is not null) x += start;
-        if (residual is not null) residual += start;
         long i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -94,18 +114,18 @@ public static unsafe class DropoutMask
             {
                 var h = Mix(Mix(index ^ key0) ^ key1);
                 var m = Vector256.GreaterThanOrEqual(h, limit).AsSingle() & kept;
-                if (x is not null) m *= Vector256.Load(x + i);
-                if (residual is not null) m += Vector256.Load(residual + i);
-                Vector256.Store(m, y + i);
+                if (x is not null) m *= TX.Load(x, start + i);
+                if (residual is not null) m += Vector256.Load(residual + start + i);
+                TY.Store(y, start + i, m);
                 index += eight;
             }
         }
         for (; i < count; i++)
         {
             float m = Hash((uint)(start + i), key.K0, key.K1) >= key.Threshold ? key.Scale : 0f;
-            if (x is not null) m *= x[i];
-            if (residual is not null) m += residual[i];
-            y[i] = m;
+            if (x is not null) m *= TX.Get(x, start + i);
+            if (residual is not null) m += residual[start + i];
+            TY.Set(y, start + i, m);
         }
     }
 

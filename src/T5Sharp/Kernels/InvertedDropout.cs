@@ -27,13 +27,14 @@ public static class InvertedDropout
     public static Tensor AddTo(Tensor residual, Tensor x, double rate, bool training)
     {
         if (!training || rate <= 0) return residual + x;
-        if (!DropoutMask.Supports(x, residual))
+        // x float32 or bf16 (a bf16 matmul's output under mixed precision), added into a float32 residual stream
+        if (!DropoutMask.Supports(x, residual) || residual.dtype != ScalarType.Float32)
             return residual + nn.functional.dropout(x, rate, training: true);
         var key = DropoutKey.Draw(rate);
         return FunctionHandles.Apply(() => DropoutFunction.apply(x, residual, key));
     }
 
-    /// <summary>y = residual + x·mask (residual optional) over contiguous float32 copies of the inputs; backward dx = dy·mask.</summary>
+    /// <summary>y = residual + x·mask (residual optional) over contiguous copies of the inputs (x float32 or bf16, the residual float32); backward dx = dy·mask.</summary>
     sealed class DropoutFunction : SingleTensorFunction<DropoutFunction>
     {
         public override string Name => "InvertedDropout";
@@ -45,9 +46,10 @@ public static class InvertedDropout
             var key = (DropoutKey)vars[2];
             ctx.save_data("key", key);
             ctx.save_data("residual", residual is not null);
-            var y = FunctionHandles.Forward(empty_like(x));
-            DropoutMask.Run(TensorMemory.Floats(y, "dropout output"), TensorMemory.Floats(x, "dropout input"),
-                residual is null ? null : TensorMemory.Floats(residual, "residual"), y.numel(), key);
+            // with a residual the sum has the residual's dtype (float32 + bf16 promotes to float32, as libtorch adds)
+            var y = FunctionHandles.Forward(empty_like(residual ?? x));
+            DropoutMask.Run(y, x, residual, key);
+            ctx.save_data("dtype", x.dtype);
             return y;
         }
 
@@ -56,8 +58,8 @@ public static class InvertedDropout
             FunctionHandles.BeginBackward();
             var key = (DropoutKey)ctx.get_data("key");
             var dy = grad.contiguous();
-            var dx = empty_like(dy);
-            DropoutMask.Run(TensorMemory.Floats(dx, "dropout gradient"), TensorMemory.Floats(dy, "output gradient"), null, dx.numel(), key);
+            var dx = empty_like(dy, dtype: (ScalarType)ctx.get_data("dtype")); // the input's dtype
+            DropoutMask.Run(dx, dy, null, key);
             // the residual's gradient passes through; inputs that weren't tensors get none
             return FunctionHandles.Returned([dx, (bool)ctx.get_data("residual") ? grad : null!, null!], grad, dy);
         }

@@ -32,6 +32,19 @@ public static unsafe class TensorMemory
         return THSTensor_data(t.Handle);
     }
 
+    /// <summary>Whether <see cref="Data"/> accepts the tensor: dense, contiguous, float32 or bfloat16, on the CPU.</summary>
+    public static bool IsDenseFloat(Tensor t) =>
+        t.device_type == DeviceType.CPU && t.dtype is ScalarType.Float32 or ScalarType.BFloat16 && t.is_contiguous();
+
+    /// <summary>A pointer to the first element of a float32 or bfloat16 tensor (the kernels read its dtype from the tensor).</summary>
+    public static void* Data(Tensor t, string what)
+    {
+        if (!IsDenseFloat(t))
+            throw new ArgumentException($"{what}: expected a contiguous float32 or bfloat16 CPU tensor, found {t.dtype} on {t.device} " +
+                                        $"(contiguous: {t.is_contiguous()})");
+        return (void*)THSTensor_data(t.Handle);
+    }
+
     // TorchSharp's own binding of at::Tensor::data_ptr(), which it keeps internal.
     [DllImport("LibTorchSharp")]
     static extern IntPtr THSTensor_data(IntPtr tensor);

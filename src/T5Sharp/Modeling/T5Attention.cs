@@ -58,6 +58,9 @@ public sealed class T5Attention : nn.Module, IProjectionHost
     }
     internal Embedding? RelativeAttentionBias => relative_attention_bias;
 
+    /// <summary>Mixed precision (set by the model's <c>Autocast</c>): the projections compute in this type, their weights stay as stored.</summary>
+    internal ScalarType? AutocastType { get; set; }
+
     /// <summary>
     /// Position bias [1, heads, queryLength, keyLength] for queries at positions queryStart.. (a cached decoder step
     /// asks for the rows of its own positions only) against keys at 0..keyLength-1.
@@ -80,7 +83,7 @@ public sealed class T5Attention : nn.Module, IProjectionHost
 
     /// <summary>Keys and values of <paramref name="states"/>, [B, heads, T, d_kv] each (what the cache stores).</summary>
     public (Tensor Keys, Tensor Values) ProjectKeyValues(Tensor states) =>
-        (Shape(k.forward(states)), Shape(v.forward(states)));
+        (Shape(Autocast.Linear(k, states, AutocastType)), Shape(Autocast.Linear(v, states, AutocastType)));
 
     /// <param name="hidden">[B, T, d_model] queries (and keys/values for self-attention).</param>
     /// <param name="keyValues">precomputed keys/values (cache) or null to project from <paramref name="memory"/>/hidden.</param>
@@ -90,10 +93,10 @@ public sealed class T5Attention : nn.Module, IProjectionHost
     {
         using var scope = NewDisposeScope();
         long batch = hidden.shape[0], length = hidden.shape[1];
-        var query = Shape(q.forward(hidden));
+        var query = Shape(Autocast.Linear(q, hidden, AutocastType));
         var (keys, values) = keyValues ?? ProjectKeyValues(memory ?? hidden);
         var context = Attend(query, keys, values, positionBias).transpose(1, 2).reshape(batch, length, -1);
-        return o.forward(context).MoveToOuterDisposeScope();
+        return Autocast.Linear(o, context, AutocastType).MoveToOuterDisposeScope();
     }
 
     /// <summary>softmax(q·kᵀ + bias)·v over [B, heads, T, d_kv]: T5 does not scale the scores by 1/√d_kv.</summary>

@@ -23,6 +23,9 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>, IProjectionHost
         RegisterComponents();
     }
 
+    /// <summary>Mixed precision (set by the model's <c>Autocast</c>): the projections compute in this type, their weights stay as stored.</summary>
+    internal ScalarType? AutocastType { get; set; }
+
     public IReadOnlyList<string> ProjectionNames { get; } = ["wi", "wo"];
 
     public nn.Module<Tensor, Tensor> GetProjection(string name) => name switch
@@ -45,7 +48,7 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>, IProjectionHost
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = InvertedDropout.Apply(_act(wi.forward(x)), _dropout, training);
-        return wo.forward(h).MoveToOuterDisposeScope();
+        var h = InvertedDropout.Apply(_act(Autocast.Linear(wi, x, AutocastType)), _dropout, training);
+        return Autocast.Linear(wo, h, AutocastType).MoveToOuterDisposeScope();
     }
 }

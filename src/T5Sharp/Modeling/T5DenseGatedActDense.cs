@@ -26,6 +26,9 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IProjectio
         RegisterComponents();
     }
 
+    /// <summary>Mixed precision (set by the model's <c>Autocast</c>): the projections compute in this type, their weights stay as stored.</summary>
+    internal ScalarType? AutocastType { get; set; }
+
     public IReadOnlyList<string> ProjectionNames { get; } = ["wi_0", "wi_1", "wo"];
 
     public nn.Module<Tensor, Tensor> GetProjection(string name) => name switch
@@ -49,14 +52,14 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>, IProjectio
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var preactivation = wi_0.forward(x);
-        var linear = wi_1.forward(x);
+        var preactivation = Autocast.Linear(wi_0, x, AutocastType);
+        var linear = Autocast.Linear(wi_1, x, AutocastType);
         if (_tanhGelu && GatedGelu.Supports(preactivation, linear))
-            return wo.forward(GatedGelu.Apply(preactivation, linear, _dropout, training)).MoveToOuterDisposeScope();
+            return Autocast.Linear(wo, GatedGelu.Apply(preactivation, linear, _dropout, training), AutocastType).MoveToOuterDisposeScope();
         var gate = _act(preactivation);
         // In place on the activation's fresh output saves a buffer, but autograd needs the operands kept intact.
         var h = is_grad_enabled() ? gate * linear : gate.mul_(linear);
         h = InvertedDropout.Apply(h, _dropout, training);
-        return wo.forward(h).MoveToOuterDisposeScope();
+        return Autocast.Linear(wo, h, AutocastType).MoveToOuterDisposeScope();
     }
 }

@@ -56,6 +56,33 @@ public sealed class T5ForConditionalGeneration : nn.Module
         ComputeType = type;
     }
 
+    /// <summary>
+    /// Mixed precision as torch.autocast applies it (HF's <c>bf16=True</c> training): with bfloat16 every forward runs
+    /// the linear layers (q, k, v, o, the feed-forward, lm_head) and attention in bf16 by casting the stored weights for
+    /// that forward, while the weights themselves, the embedding, the RMS norms, softmax, the residual stream and the
+    /// loss stay float32. Gradients arrive in float32 at the float32 weights, so the optimizer and checkpoints are
+    /// unchanged. Unlike <see cref="UseComputeType"/> nothing is converted, and setting it back to float32 restores
+    /// the float32 computation exactly. Layers wrapped by an adapter compute in their own types.
+    /// </summary>
+    public ComputeType AutocastComputeType
+    {
+        get => _autocast;
+        set
+        {
+            _autocast = value;
+            ScalarType? type = value == ComputeType.BFloat16 ? ScalarType.BFloat16 : null;
+            foreach (var module in modules())
+                switch (module)
+                {
+                    case T5Attention attention: attention.AutocastType = type; break;
+                    case T5DenseGatedActDense gated: gated.AutocastType = type; break;
+                    case T5DenseActDense dense: dense.AutocastType = type; break;
+                }
+        }
+    }
+
+    ComputeType _autocast = ComputeType.Float32;
+
     /// <summary>Encoder output [B, S, d_model] (after the final norm).</summary>
     public Tensor Encode(Tensor inputIds, Tensor attentionMask, List<Tensor>? hiddenStates = null)
     {
@@ -98,10 +125,13 @@ public sealed class T5ForConditionalGeneration : nn.Module
     public Tensor LmLogits(Tensor decoderOutput)
     {
         using var scope = NewDisposeScope();
-        var logits = lm_head is not null ? lm_head.forward(decoderOutput)
-            : nn.functional.linear(decoderOutput * Math.Pow(Config.DModel, -0.5), shared.weight!);
+        var scaled = lm_head is not null ? decoderOutput : decoderOutput * Math.Pow(Config.DModel, -0.5);
+        var weight = lm_head?.weight ?? shared.weight!;
+        var logits = _autocast == ComputeType.BFloat16 ? Autocast.Matmul(scaled, weight, ScalarType.BFloat16)
+            : lm_head is not null ? lm_head.forward(scaled) : nn.functional.linear(scaled, weight);
         // bf16 matmul, float32 logits: the loss, the logits processors, sampling and scores all see float32.
-        if (ComputeType != ComputeType.Float32 && logits.dtype != ScalarType.Float32) logits = logits.to(ScalarType.Float32);
+        if (logits.dtype != ScalarType.Float32 && (ComputeType != ComputeType.Float32 || _autocast != ComputeType.Float32))
+            logits = logits.to(ScalarType.Float32);
         return logits.MoveToOuterDisposeScope();
     }
 

@@ -25,8 +25,11 @@ public sealed record DryRunReport(
         var memory = TrainingMemoryEstimate.For(model.Config, trainable, all, options.Training.Optim,
             options.Training.PerDeviceTrainBatchSize, RoundUp(longestSource, options.PadToMultipleOf), RoundUp(longestTarget, options.PadToMultipleOf));
         return new DryRunReport(data.Train.Report, data.Eval?.Report, plan.MicroBatchesPerEpoch, plan.StepsPerEpoch, plan.MaxSteps,
-            trainable, all, memory);
+            trainable, all, memory) { Bf16 = options.Training.Bf16 };
     }
+
+    /// <summary>bf16 mixed precision (<see cref="TrainingArguments.Bf16"/>).</summary>
+    public bool Bf16 { get; init; }
 
     static int RoundUp(int length, int? multiple) => multiple is int m && length % m != 0 ? (length / m + 1) * m : length;
 
@@ -35,5 +38,6 @@ public sealed record DryRunReport(
         (Eval is null ? "eval: none\n" : $"eval: {Eval}\n") +
         $"plan: {MicroBatchesPerEpoch} micro-batches per epoch, {StepsPerEpoch} optimizer steps per epoch, {TotalSteps} steps in total\n" +
         $"parameters: {TrainableParameters:N0} trainable of {TotalParameters:N0}\n" +
+        (Bf16 ? "precision: bf16 mixed (matmuls in bf16; float32 weights, optimizer state, norms and loss)\n" : "precision: float32\n") +
         $"memory (largest batch, estimate): {Memory}\n";
 }

@@ -15,7 +15,7 @@ public static class HfTrainingArgumentNames
     /// <summary>Changes results: an error unless the value is the default given here (JSON).</summary>
     public static readonly IReadOnlyDictionary<string, string> ChangesResults = new Dictionary<string, string>
     {
-        ["fp16"] = "false", ["bf16"] = "false", ["fp16_full_eval"] = "false", ["bf16_full_eval"] = "false",
+        ["fp16"] = "false", ["fp16_full_eval"] = "false", ["bf16_full_eval"] = "false",
         ["tf32"] = "null", ["fp16_opt_level"] = "\"O1\"", ["half_precision_backend"] = "\"auto\"", ["fp16_backend"] = "\"auto\"",
         ["adafactor"] = "false", ["optim_args"] = "null", ["optim_target_modules"] = "null", ["lr_scheduler_kwargs"] = "{}",
         ["data_seed"] = "null", ["full_determinism"] = "false", ["ignore_data_skip"] = "false", ["dataloader_drop_last"] = "false",

@@ -26,6 +26,7 @@ internal sealed class RunSetup
         if (options.Lora is { } spec)
         {
             torch.random.manual_seed(options.Training.Seed);
+            MixedPrecision.PrepareLoraBase(pretrained.Model, options.Training);
             Lora = LoraModel.Create(pretrained.Model, LoraSpec.Parse(spec, "lora"));
         }
         Weights = Lora is null

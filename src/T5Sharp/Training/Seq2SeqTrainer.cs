@@ -78,6 +78,7 @@ public sealed class Seq2SeqTrainer
     {
         args.Validate();
         _model = model;
+        MixedPrecision.Apply(model, args);
         Arguments = args;
         Plan = TrainingPlan.For(args, microBatchesPerEpoch);
         _microBatch = microBatch;

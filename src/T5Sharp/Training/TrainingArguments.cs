@@ -35,6 +35,12 @@ public sealed class TrainingArguments
     [JsonPropertyName("max_grad_norm")] public double MaxGradNorm { get; set; } = 1.0;
     [JsonPropertyName("label_smoothing_factor")] public double LabelSmoothingFactor { get; set; }
     [JsonPropertyName("seed")] public int Seed { get; set; } = 42;
+    /// <summary>
+    /// bf16 mixed precision (HF's bf16 / torch.autocast): matmuls and attention of the forward and backward in bf16,
+    /// float32 master weights, optimizer state, norms, softmax, residual stream and loss. Fast only where the CPU has
+    /// AMX. With a <c>lora</c> adapter the frozen base is stored in bf16 and the adapter in float32, as peft users load it.
+    /// </summary>
+    [JsonPropertyName("bf16")] public bool Bf16 { get; set; }
     [JsonPropertyName("logging_steps")] public double LoggingSteps { get; set; } = 500;
     [JsonPropertyName("logging_first_step")] public bool LoggingFirstStep { get; set; }
     /// <summary>When to log the training loss: "no", "steps" (every <see cref="LoggingSteps"/>) or "epoch".</summary>

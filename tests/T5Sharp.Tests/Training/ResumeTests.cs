@@ -22,13 +22,16 @@ public class ResumeTests
     // 3 micro-batches per epoch with accumulation 2: each epoch's left-over micro-batch carries into the next epoch's
     // step, so steps don't line up with epochs; stopping at step 2 leaves one micro-batch of epoch 1 to run on resume
     [InlineData("adamw_torch", 2, 4, 2, 4)]
-    public void ResumedRunEqualsUninterruptedRun(string optim, int accumulation, int epochs, int stopAt, int totalSteps)
+    // bf16 mixed precision: the casts are deterministic, so a resumed bf16 run equals the uninterrupted bf16 run too
+    [InlineData("adamw_torch", 1, 2, 4, 6, true)]
+    [InlineData("adafactor", 2, 4, 2, 4, true)]
+    public void ResumedRunEqualsUninterruptedRun(string optim, int accumulation, int epochs, int stopAt, int totalSteps, bool bf16 = false)
     {
         var batches = SingleRowBatches();
         var args = new TrainingArguments
         {
             Optim = optim, LearningRate = 1e-3, WeightDecay = 0.01, NumTrainEpochs = epochs, PerDeviceTrainBatchSize = 1,
-            GradientAccumulationSteps = accumulation, LrSchedulerType = "linear", WarmupSteps = 2, LoggingSteps = 1, Seed = 7,
+            GradientAccumulationSteps = accumulation, LrSchedulerType = "linear", WarmupSteps = 2, LoggingSteps = 1, Seed = 7, Bf16 = bf16,
         };
 
         using var temp = new TempDir();

@@ -52,14 +52,16 @@ public class TrainingRunEndToEndTests
             "save_strategy=no", .. overrides,
         ]);
 
-    [Fact]
-    public void TinyModelMemorisesPairs()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // bf16 mixed precision: the same bar, evaluation and generation in bf16 too
+    public void TinyModelMemorisesPairs(bool bf16)
     {
         using var temp = new TempDir();
         string data = WriteData(temp);
         var options = Options(WriteModel(temp, 0.0), data, temp.File("run"), "max_steps=100", "eval_strategy=steps", "eval_steps=100",
             "eval_on_start=true", "predict_with_generate=true", "generation_max_length=24", "metric_for_best_model=rouge1",
-            "save_strategy=steps", "save_steps=50", "save_total_limit=1", "lr_scheduler_type=constant_with_warmup");
+            "save_strategy=steps", "save_steps=50", "save_total_limit=1", "lr_scheduler_type=constant_with_warmup", $"bf16={(bf16 ? "true" : "false")}");
         using var pretrained = PretrainedT5.Load(options.Model!);
         var result = new Seq2SeqTrainer(options, pretrained).Train();
 
