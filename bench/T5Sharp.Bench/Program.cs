@@ -1,8 +1,11 @@
 using T5Sharp.Bench;
 
 // dotnet run -c Release --project bench/T5Sharp.Bench -- <benchmark> [args]
-// under mpirun (the allreduce and distributed benchmarks), each rank takes its share of the cores
-T5Sharp.Runtime.TorchRuntime.Initialize(T5Sharp.Distributed.MpiLaunch.FromEnvironment()?.ThreadsPerRank(Environment.ProcessorCount));
+// under mpirun (the allreduce and distributed benchmarks), each rank takes its share of the cores, and .NET writes no
+// keypad-mode escape into the pseudo-terminal Open MPI gives each rank's stdout (as the CLI's MultiProcess does)
+var launch = T5Sharp.Distributed.MpiLaunch.FromEnvironment();
+if (launch is not null && !Console.IsOutputRedirected) Environment.SetEnvironmentVariable("TERM", "dumb");
+T5Sharp.Runtime.TorchRuntime.Initialize(launch?.ThreadsPerRank(Environment.ProcessorCount));
 var benchmarks = new Dictionary<string, Action<string[]>>
 {
     ["forward"] = ForwardBenchmark.Run,
@@ -25,5 +28,5 @@ if (!benchmarks.TryGetValue(name, out var run))
     return 2;
 }
 run(args[1..]);
-T5Sharp.Distributed.DistributedWorld.End(0);
+T5Sharp.Distributed.DistributedWorld.End(0, failed: false);
 return 0;

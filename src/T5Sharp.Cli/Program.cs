@@ -15,6 +15,7 @@ int exit = CliErrors.Run(() =>
     if (LibTorchUse.Needed(parse)) T5Sharp.Runtime.TorchRuntime.Initialize(threads);
     return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 });
-// an MPI run ends together: finalise after success; a failed rank aborts the job rather than leave the others waiting
-DistributedWorld.End(exit);
+// an MPI run ends together: finalise after success or an agreed interruption (train's 130); a failed rank aborts the job
+// rather than leave the others waiting for it
+DistributedWorld.End(exit, failed: exit is not (0 or T5Sharp.Cli.Commands.TrainCommand.Interrupted));
 return exit;

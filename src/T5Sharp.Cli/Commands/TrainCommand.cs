@@ -20,7 +20,7 @@ namespace T5Sharp.Cli.Commands;
 /// </summary>
 public static class TrainCommand
 {
-    const int Interrupted = 130;
+    public const int Interrupted = 130;
 
     public static Command Create()
     {
@@ -141,14 +141,8 @@ public static class TrainCommand
                 progress.Note("interrupted: saving a checkpoint at the end of this step (Ctrl-C again exits without saving) ...");
             };
             Console.CancelKeyPress += onCancel;
-            // mpirun passes an interrupt on to the ranks as SIGTERM: the same orderly stop
-            using var onTerminate = world.WorldSize > 1
-                ? System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
-                {
-                    signal.Cancel = true;
-                    cancellation.Cancel();
-                })
-                : null;
+            // the signals mpirun forwards to the ranks (SIGUSR1/2) and SIGTERM: the same orderly stop, agreed by every rank
+            var onStopSignals = world.WorldSize > 1 ? StopSignals.Register(cancellation) : [];
             TrainOutput result;
             try
             {
@@ -162,6 +156,7 @@ public static class TrainCommand
             finally
             {
                 Console.CancelKeyPress -= onCancel;
+                foreach (var registration in onStopSignals) registration.Dispose();
             }
             if (result.Cancelled)
             {
@@ -183,7 +178,7 @@ public static class TrainCommand
 
     /// <summary>
     /// A rank other than 0 of a distributed run: the same training (every collective must be matched), nothing printed or
-    /// written; an interrupt (SIGINT from a terminal, SIGTERM from mpirun) stops it at the step boundary the ranks agree on.
+    /// written; an interrupt (SIGINT from a terminal, SIGUSR1/SIGUSR2 forwarded by mpirun, SIGTERM) stops it at the step boundary the ranks agree on.
     /// </summary>
     static int TrainSilently(Seq2SeqTrainer trainer, string? resume, bool dryRun)
     {
@@ -195,12 +190,7 @@ public static class TrainCommand
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
-        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
-            {
-                signal.Cancel = true;
-                cancellation.Cancel();
-            });
+        var onStopSignals = StopSignals.Register(cancellation);
         try
         {
             return trainer.Train(resume, cancellation.Token).Cancelled ? Interrupted : 0;
@@ -208,6 +198,7 @@ public static class TrainCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
+            foreach (var registration in onStopSignals) registration.Dispose();
         }
     }
 

@@ -27,15 +27,17 @@ public static class DistributedWorld
     public static bool IsDistributed => Current.WorldSize > 1;
 
     /// <summary>
-    /// Ends the run's MPI session: finalise after success; after a failure, abort the job so that no other rank waits for
-    /// this one (MPI_Abort; it does not return). A plain run has nothing to end.
+    /// Ends the run's MPI session. After success, or an orderly stop every rank agreed on (<paramref name="failed"/>
+    /// false), MPI is finalised, which waits for every rank (so rank 0 finishes writing its checkpoint before any rank's
+    /// process is gone). After a failure the job is aborted so that no other rank waits for this one (MPI_Abort; it does
+    /// not return). A plain run has nothing to end.
     /// </summary>
-    public static void End(int exitCode)
+    public static void End(int exitCode, bool failed)
     {
         IProcessGroup? current;
         lock (Gate) current = _current;
         if (current is not MpiProcessGroup mpi) return;
-        if (exitCode == 0) mpi.Finish();
-        else mpi.Abort(exitCode);
+        if (failed) mpi.Abort(exitCode);
+        else mpi.Finish();
     }
 }

@@ -10,11 +10,14 @@ namespace T5Sharp.Training;
 /// </summary>
 public static class MixedPrecision
 {
-    /// <summary>Turns on bf16 autocast for a trainer's model when the arguments ask for bf16 and its weights are float32.</summary>
+    /// <summary>
+    /// Sets a trainer's model's autocast from the arguments: bf16 when they ask for bf16 and its weights are float32, off
+    /// otherwise (a model an earlier bf16 trainer used then trains in float32 again).
+    /// </summary>
     public static void Apply(T5ForConditionalGeneration model, TrainingArguments args)
     {
         // a model already stored in bf16 (a LoRA base) computes in bf16 without casts
-        if (args.Bf16 && model.ComputeType == ComputeType.Float32) model.AutocastComputeType = ComputeType.BFloat16;
+        model.AutocastComputeType = args.Bf16 && model.ComputeType == ComputeType.Float32 ? ComputeType.BFloat16 : ComputeType.Float32;
     }
 
     /// <summary>Stores a LoRA run's frozen base in bf16 (before the adapter is created) when the arguments ask for bf16.</summary>

@@ -144,6 +144,43 @@ public class DataParallelTrainingTests
         }
     }
 
+    [Fact]
+    public void SigUsr1ToMpirunStopsEveryRankAtOneStepAndKeepsACompleteCheckpoint()
+    {
+        using var temp = new TempDir();
+        string config = Config(temp, ("max_steps", 100000));
+        string output = temp.File("stopped");
+        using var process = Process.Start(MpiRun.StartInfo(2, "train", "--config", config, "--output-dir", output))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var waited = Stopwatch.StartNew();
+            string metrics = Path.Combine(output, MetricsLog.FileName);
+            while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 2))
+            {
+                if (process.HasExited) Assert.Fail($"the run ended before the signal: {stdout.Result}{stderr.Result}");
+                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), "no training step within 2 minutes");
+                Thread.Sleep(100);
+            }
+            // mpirun forwards SIGUSR1 to every rank: the ranks agree on a step, rank 0 saves it, all exit 130
+            using (var kill = Process.Start("kill", ["-USR1", process.Id.ToString()])) kill.WaitForExit();
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(90)), "the job was still running 90 s after SIGUSR1");
+            string all = stdout.Result + stderr.Result;
+            Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {all}");
+            string? checkpoint = CheckpointFolders.LatestComplete(output);
+            Assert.True(checkpoint is not null, $"no complete checkpoint after the stop: {all}");
+            Assert.Contains($"checkpoint saved in {checkpoint}", all);
+            foreach (var file in new[] { "rng_state_0.safetensors", "rng_state_1.safetensors" })
+                Assert.True(File.Exists(Path.Combine(checkpoint, file)), $"{checkpoint} lacks {file}");
+            Assert.DoesNotContain("MPI_ABORT", all);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
     /// <summary>The process of <paramref name="rank"/> of the job writing <paramref name="output"/>: its environment names the rank.</summary>
     static int RankProcess(string output, int rank)
     {
