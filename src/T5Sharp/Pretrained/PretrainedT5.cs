@@ -46,6 +46,10 @@ public sealed class PretrainedT5 : IDisposable
         var config = T5Config.Load(configPath);
         var computeType = options.ComputeTypeFromConfig ? ConfigComputeType(config, configPath) : options.ComputeType;
         var tokenizer = T5Tokenizer.FromFolder(directory);
+        // (HF checks nothing here and fails deep inside the embedding at the first id past the table)
+        if (tokenizer.Count > config.VocabSize)
+            throw new CheckpointException($"{directory}: the tokenizer has {tokenizer.Count} tokens but {ModelFiles.Config}'s vocab_size is " +
+                                          $"{config.VocabSize}, so ids from {config.VocabSize} on have no embedding: are the tokenizer files from another model?");
         var model = new T5ForConditionalGeneration(config);
         try
         {

@@ -28,6 +28,21 @@ public class PretrainedT5Tests
     }
 
     [Fact]
+    public void ATokenizerLargerThanTheModelsVocabularyIsRefusedAtLoad()
+    {
+        // a 1,152-row model (the tiny fixture) beside FLAN-T5's 32,100-token tokenizer: without the check the first id
+        // past the table fails inside libtorch's embedding, with a stack trace, mid-run
+        using var dir = new TempDir();
+        foreach (var file in Directory.GetFiles(Path.Combine(SharedPaths.Hf, "tiny-flan", "safetensors")))
+            File.Copy(file, dir.File(Path.GetFileName(file)));
+        foreach (var name in new[] { "spiece.model", "tokenizer_config.json", "special_tokens_map.json" })
+            File.Copy(Path.Combine(Hf2Model, name), dir.File(name));
+        var e = Assert.Throws<CheckpointException>(() => PretrainedT5.Load(dir.Path));
+        Assert.Contains("vocab_size is 1152", e.Message);
+        Assert.Contains("32100 tokens", e.Message);
+    }
+
+    [Fact]
     public void MissingFolderAndMissingWeightsAreNamed()
     {
         var e = Assert.Throws<CheckpointException>(() => PretrainedT5.Load("/no/such/model"));
