@@ -22,7 +22,7 @@ namespace T5Sharp.Training;
 /// <c>checkpoint-N/</c>, <c>final/</c>; with a <c>lora</c> option only the adapter trains and is stored, in peft's layout).
 /// The library prints nothing: progress goes to <see cref="ITrainerCallback"/>s. Under an MPI launch
 /// (<see cref="DistributedWorld"/>) it is one data-parallel run, as HF's Trainer under accelerate: see
-/// <see cref="SynchronizeStep"/>, <see cref="AgreeOnStop"/> and <see cref="BroadcastParameters"/>.
+/// <see cref="DataParallelStep"/>.
 /// </summary>
 public sealed class Seq2SeqTrainer
 {
@@ -41,12 +41,7 @@ public sealed class Seq2SeqTrainer
     string? _lastCheckpoint;
     long _lastSavedStep = -1, _tokensTrained, _samplesTrained, _firstStep;
     readonly Stopwatch _trainClock = new(), _stepClock = new();
-    readonly IProcessGroup _world = DistributedWorld.Current;
-    // this step's share on this rank, summed over the ranks at the step's end (distributed runs: the loss too)
-    long _stepTokens, _stepSamples;
-    float _stepLoss;
-    string? _nonFiniteLoss;
-    bool _cancelAgreed;
+    readonly DataParallelStep _dataParallel = new(DistributedWorld.Current);
 
     /// <summary>Trains over <paramref name="microBatches"/> (one epoch, replayed each epoch).</summary>
     public Seq2SeqTrainer(T5ForConditionalGeneration model, TrainingArguments args, IReadOnlyList<TrainingBatch> microBatches,
@@ -126,10 +121,10 @@ public sealed class Seq2SeqTrainer
         _trainClock.Restart();
         string? resume = resumeFromCheckpoint is null ? null : CheckpointFolders.ResolveResume(resumeFromCheckpoint);
         // the run folder has one writer: rank 0
-        if (_world.IsMain) RemovedLeftovers = CheckpointFolders.CleanLeftovers(Arguments.OutputDir);
-        _run?.Begin(resuming: resume is not null, writesFiles: _world.IsMain);
+        if (_dataParallel.World.IsMain) RemovedLeftovers = CheckpointFolders.CleanLeftovers(Arguments.OutputDir);
+        _run?.Begin(resuming: resume is not null, writesFiles: _dataParallel.World.IsMain);
         _evaluator ??= _run?.CreateEvaluator();
-        BroadcastParameters();
+        _dataParallel.BroadcastParameters(_model);
         CreateOptimizerAndScheduler();
         if (resume is not null) LoadCheckpoint(resume);
         _lastCheckpoint = resume;
@@ -138,7 +133,7 @@ public sealed class Seq2SeqTrainer
         // skipped on resume: the evaluation before training is already in the restored log_history
         if (Arguments.EvalOnStart && _evaluator is not null && resume is null)
         {
-            try { Evaluate(ForEvaluation(cancellation)); }
+            try { Evaluate(_dataParallel.ForEvaluation(cancellation)); }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 return new TrainOutput(State, _evaluations, null, true, false, null);
@@ -168,7 +163,7 @@ public sealed class Seq2SeqTrainer
         string? finalDir = null;
         try
         {
-            if (_world.IsMain) finalDir = _run?.SaveFinal(State);
+            if (_dataParallel.World.IsMain) finalDir = _run?.SaveFinal(State);
         }
         catch (IOException e) when (StorageErrors.IsStorageFailure(e))
         {
@@ -193,7 +188,7 @@ public sealed class Seq2SeqTrainer
             {
                 if (_microLosses.Count == 0)
                 {
-                    if (_world.WorldSize == 1 ? cancellation.IsCancellationRequested : _cancelAgreed) return SaveOnCancel();
+                    if (_dataParallel.ShouldCancel(cancellation)) return SaveOnCancel();
                     _callbacks.StepBegin();
                 }
                 TrainingStep(epoch, i);
@@ -203,13 +198,13 @@ public sealed class Seq2SeqTrainer
                 _callbacks.StepEnd(State, step);
                 try { MaybeLogSaveEvaluate(cancellation); }
                 catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { return SaveOnCancel(); }
-                AgreeOnStop(cancellation);
+                _dataParallel.AgreeOnStop(control, cancellation);
                 if (control.ShouldEpochStop || control.ShouldTrainingStop) break;
             }
             _callbacks.EpochEnd(State);
             try { MaybeLogSaveEvaluate(cancellation); }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { return SaveOnCancel(); }
-            AgreeOnStop(cancellation);
+            _dataParallel.AgreeOnStop(control, cancellation);
             if (control.ShouldTrainingStop) break;
         }
         return false;
@@ -228,80 +223,23 @@ public sealed class Seq2SeqTrainer
         var loss = smoothing > 0 ? LabelSmoother.Loss(output.Logits, batch.Labels, smoothing) : output.Loss!;
         float value = loss.item<float>();
         if (!float.IsFinite(value))
-        {
-            string what = $"step {State.GlobalStep + 1} (micro-batch {microIndex} of the epoch): the loss is {value}";
-            if (_world.WorldSize == 1) throw new TrainingException($"{what}; training stopped");
-            // the ranks stop together, at the step's end (SynchronizeStep), rather than leave the others in a collective
-            _nonFiniteLoss ??= $"{what} on rank {_world.Rank}";
-        }
+            _dataParallel.NonFiniteLoss($"step {State.GlobalStep + 1} (micro-batch {microIndex} of the epoch): the loss is {value}");
         var scaled = loss / Arguments.GradientAccumulationSteps;
         scaled.backward();
         // HF accumulates training_step's return value, loss / accumulation steps, in float32 (per rank)
-        if (_world.WorldSize == 1) _progress.UnloggedLoss += scaled.item<float>();
-        else _stepLoss += scaled.item<float>();
+        float scaledValue = scaled.item<float>();
+        if (!_dataParallel.IsDistributed) _progress.UnloggedLoss += scaledValue;
         _microLosses.Add(value);
         // real (unpadded) source + target tokens, for tokens/s
-        _stepTokens += batch.AttentionMask.sum().item<long>() + batch.Labels.ne(-100).sum().item<long>();
-        _stepSamples += batch.Labels.shape[0];
+        _dataParallel.Add(scaledValue, batch.AttentionMask.sum().item<long>() + batch.Labels.ne(-100).sum().item<long>(), batch.Labels.shape[0]);
     }
-
-    /// <summary>
-    /// A distributed run's step end, before clipping (as DDP's hooks finish before HF's clip_grad_norm_): the ranks agree
-    /// on a non-finite loss (all stop), add up tokens and samples, average the loss as HF logs it (the mean over ranks
-    /// of each rank's accumulated loss) and average the gradients of the trainable parameters (the optimizer's groups:
-    /// with LoRA only the adapter) in flattened buckets. N ranks with accumulation A then step exactly as one process
-    /// with accumulation N × A over the same micro-batches. Returns the seconds the gradient all-reduce took.
-    /// </summary>
-    double SynchronizeStep(IReadOnlyList<TorchSharp.Modules.Parameter> parameters)
-    {
-        if (_world.WorldSize == 1)
-        {
-            (_tokensTrained, _samplesTrained) = (_tokensTrained + _stepTokens, _samplesTrained + _stepSamples);
-            return 0;
-        }
-        var sums = RankAgreement.Sum(_world, _stepLoss, _nonFiniteLoss is null ? 0 : 1, _stepTokens, _stepSamples);
-        if (sums[1] > 0)
-            throw new TrainingException((_nonFiniteLoss ?? $"step {State.GlobalStep + 1}: the loss was not finite on another rank") +
-                                        "; training stopped on every rank");
-        _progress.UnloggedLoss += (float)(sums[0] / _world.WorldSize);
-        (_tokensTrained, _samplesTrained) = (_tokensTrained + (long)sums[2], _samplesTrained + (long)sums[3]);
-        var clock = Stopwatch.StartNew();
-        GradientAllReduce.Mean(_world, parameters);
-        return clock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>
-    /// A distributed run's step boundary: a stop (early stopping, a callback) or an interrupt on any rank holds for every
-    /// rank, so that all leave the loop at the same step (an interrupt: saving together) and none waits in a collective.
-    /// </summary>
-    void AgreeOnStop(CancellationToken cancellation)
-    {
-        if (_world.WorldSize == 1) return;
-        var control = _callbacks.Control;
-        var any = RankAgreement.Any(_world, cancellation.IsCancellationRequested, control.ShouldTrainingStop, control.ShouldEpochStop);
-        (_cancelAgreed, control.ShouldTrainingStop, control.ShouldEpochStop) = (any[0], any[1], any[2]);
-    }
-
-    /// <summary>
-    /// Every rank starts from rank 0's parameters (DDP's broadcast at construction): after loading, LoRA injection and
-    /// freezing, before the optimizer is made; a resume then loads the same checkpoint on every rank.
-    /// </summary>
-    void BroadcastParameters()
-    {
-        if (_world.WorldSize == 1) return;
-        using var noGrad = no_grad();
-        foreach (var (_, parameter) in _model.named_parameters()) _world.Broadcast(parameter);
-    }
-
-    /// <summary>A distributed run's evaluation is not interrupted part-way (its ranks might stop at different batches);
-    /// the interrupt takes effect at the next step boundary, agreed by every rank.</summary>
-    CancellationToken ForEvaluation(CancellationToken cancellation) => _world.WorldSize == 1 ? cancellation : CancellationToken.None;
 
     StepReport OptimizerStep(double epoch)
     {
         var parameters = Optimizer!.Groups.SelectMany(g => g.Parameters).Select(p => p.Parameter).ToList();
-        double communication = SynchronizeStep(parameters);
-        (_stepTokens, _stepSamples, _stepLoss) = (0, 0, 0);
+        var combined = _dataParallel.Finish(parameters, State.GlobalStep + 1);
+        if (combined.Loss is { } meanLoss) _progress.UnloggedLoss += meanLoss;
+        (_tokensTrained, _samplesTrained) = (_tokensTrained + combined.Tokens, _samplesTrained + combined.Samples);
         _gradNorm = Arguments.MaxGradNorm > 0 ? GradientClipping.ClipByTotalNorm(parameters, Arguments.MaxGradNorm) : null;
         double lrUsed = Scheduler!.LastLearningRate;
         Optimizer.Step();
@@ -315,7 +253,7 @@ public sealed class Seq2SeqTrainer
         double stepLoss = _progress.UnloggedLoss / (double)(State.GlobalStep - _progress.LastLoggedStep);
         var report = new StepReport(State.GlobalStep, epoch, stepLoss, [.. _microLosses], _gradNorm, lrUsed, Scheduler.LastLearningRate)
         {
-            GradientAllReduceSeconds = communication,
+            GradientAllReduceSeconds = combined.AllReduceSeconds,
         };
         _microLosses.Clear();
         return report;
@@ -344,7 +282,7 @@ public sealed class Seq2SeqTrainer
             });
             Log(entry);
         }
-        var metrics = control.ShouldEvaluate && _evaluator is not null ? Evaluate(ForEvaluation(cancellation)) : null;
+        var metrics = control.ShouldEvaluate && _evaluator is not null ? Evaluate(_dataParallel.ForEvaluation(cancellation)) : null;
         if (control.ShouldSave) SaveCheckpoint(metrics);
     }
 
@@ -371,7 +309,7 @@ public sealed class Seq2SeqTrainer
         _progress.SchedulerStepCount = Scheduler!.StepCount;
         try
         {
-            TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer!, State, _progress, weights: _weights, world: _world);
+            TrainerCheckpoint.Save(dir, _model, Arguments, Optimizer!, State, _progress, weights: _weights, world: _dataParallel.World);
         }
         catch (IOException e) when (StorageErrors.IsStorageFailure(e))
         {
@@ -379,7 +317,7 @@ public sealed class Seq2SeqTrainer
             throw new TrainingException($"step {State.GlobalStep}: saving {dir} failed: {e.Message}; training stopped", e);
         }
         (_lastCheckpoint, _lastSavedStep) = (dir, State.GlobalStep);
-        if (_world.IsMain) CheckpointRotation.Rotate(Arguments.OutputDir, Arguments.SaveTotalLimit, State.BestModelCheckpoint, Arguments.LoadBestModelAtEnd);
+        if (_dataParallel.World.IsMain) CheckpointRotation.Rotate(Arguments.OutputDir, Arguments.SaveTotalLimit, State.BestModelCheckpoint, Arguments.LoadBestModelAtEnd);
         _callbacks.Save(State, dir);
     }
 
@@ -433,7 +371,7 @@ public sealed class Seq2SeqTrainer
 
     void LoadCheckpoint(string dir)
     {
-        var (saved, progress) = TrainerCheckpoint.Load(dir, _model, Optimizer!, _weights, _world);
+        var (saved, progress) = TrainerCheckpoint.Load(dir, _model, Optimizer!, _weights, _dataParallel.World);
         State.GlobalStep = saved.GlobalStep;
         State.Epoch = saved.Epoch;
         State.LogHistory = saved.LogHistory;
