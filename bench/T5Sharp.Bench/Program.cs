@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Action<string[]>>
 {
     ["forward"] = ForwardBenchmark.Run,
     ["attention"] = AttentionBenchmark.Run,
+    ["quantized-linear"] = QuantizedLinearBenchmark.Run,
     ["rouge"] = RougeBenchmark.Run,
     ["generation"] = GenerationBenchmark.Run,
     ["generation-dtype"] = GenerationDTypeBenchmark.Run,
