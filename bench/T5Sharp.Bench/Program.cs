@@ -14,6 +14,7 @@ var benchmarks = new Dictionary<string, Action<string[]>>
     ["rouge"] = RougeBenchmark.Run,
     ["generation"] = GenerationBenchmark.Run,
     ["generation-dtype"] = GenerationDTypeBenchmark.Run,
+    ["generation-quantized"] = GenerationQuantizedBenchmark.Run,
     ["lora"] = LoraBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
     ["training-dtype"] = TrainingDTypeBenchmark.Run,
