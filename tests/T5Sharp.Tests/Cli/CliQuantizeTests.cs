@@ -38,4 +38,14 @@ public class CliQuantizeTests
         Assert.Contains(message, r.Stderr);
         Assert.DoesNotContain("   at ", r.Stderr);
     }
+
+    [Fact]
+    public void ServeRefusesInt8WithAdaptersBeforeLoading()
+    {
+        var r = CliRunner.Run("serve", "--model", Model, "--port", "0", "--quantize", "int8",
+            "--adapter", "qv=" + Path.Combine(SharedPaths.Hf, "tiny-flan", "lora-qv"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--quantize int8 can't be combined with --adapter", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr);
+    }
 }

@@ -43,7 +43,12 @@ public class Int8GenerationTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Measured here (AMD EPYC AVX2, libtorch 2.10, greedy, 20 / 48 new tokens): MEASURED. Asserted: ASSERTED.
+    /// Measured here (AMD EPYC AVX2, libtorch 2.10, greedy, 20 / 48 new tokens; tokens float32 made up to its EOS that
+    /// int8 reproduces before its first different token), first token identical in all 10 rows both ways:
+    /// - lm_head int8 too (what --quantize int8 does): tiny-flan 20 of 35 (one row diverges early), tiny-t5v1 24 of 28,
+    ///   tiny-flan-32k 87 of 87: 131 of 150, 87.3 %. Asserted: every first token, ≥ 80 %.
+    /// - lm_head float32: tiny-flan 34 of 35, tiny-t5v1 25 of 28, tiny-flan-32k 87 of 87: 146 of 150, 97.3 %. Asserted:
+    ///   every first token, ≥ 90 %. The int8 lm_head (one scale for the whole vocabulary matrix) costs the difference.
     /// </summary>
     [Theory]
     [InlineData(true)]
@@ -62,6 +67,7 @@ public class Int8GenerationTests(ITestOutputHelper output)
         }
         double rate = (double)agreeing / tokens;
         output.WriteLine($"lm_head int8 {lmHead}: first token agrees in {firstRows} of {rows} rows, {agreeing} of {tokens} tokens ({rate:P1})");
-        Assert.True(rate >= 0.0, $"int8 reproduces only {rate:P1} of float32's greedy tokens");
+        Assert.True(firstRows == rows, $"the first generated token differs in {rows - firstRows} of {rows} rows");
+        Assert.True(rate >= (lmHead ? 0.80 : 0.90), $"int8 reproduces only {rate:P1} of float32's greedy tokens");
     }
 }

@@ -50,7 +50,9 @@ public class T5Int8Tests(ITestOutputHelper output)
 
     /// <summary>
     /// Measured on the fixture batches (AMD EPYC AVX2, libtorch 2.10): largest |int8 − float32| logit over the largest
-    /// |float32| logit MEASURED. Asserted: ASSERTED.
+    /// |float32| logit 10.8 % (tiny-flan), 6.9 % (tiny-t5v1), 9.5 % (tiny-flan-32k) with the int8 lm_head, 2.9 % (tiny-flan)
+    /// without; ‖Δ‖ / ‖logits‖ 1.0–2.9 %. Asserted: max < 20 % of the scale with the int8 lm_head, < 6 % without, and the
+    /// norm ratio < 5 % (a broken kernel or a transposed weight gives errors near 100 %).
     /// </summary>
     [Theory]
     [InlineData("tiny-flan", true)]
@@ -72,7 +74,8 @@ public class T5Int8Tests(ITestOutputHelper output)
         double relative = ((int8.Logits - reference.Logits).norm() / reference.Logits.norm()).item<float>();
         output.WriteLine($"{name} lm_head int8 {lmHead}: max |Δ| / scale {logitError:G3}, ‖Δ‖/‖logits‖ {relative:G3}");
         Assert.True(logitError > 0, "int8 must change the logits (else the int8 path did not run)");
-        Assert.True(logitError < 1.0, $"{name}: int8 logits differ by {logitError:P2} of the logit scale");
+        Assert.True(logitError < (lmHead ? 0.20 : 0.06), $"{name}: int8 logits differ by {logitError:P2} of the logit scale");
+        Assert.True(relative < 0.05, $"{name}: int8 logits differ by {relative:P2} in norm");
         Assert.Equal(1, Int8Linear.Compilations); // compiled once per process, however many layers and models
     }
 }
