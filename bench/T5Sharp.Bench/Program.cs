@@ -10,9 +10,11 @@ var benchmarks = new Dictionary<string, Action<string[]>>
 {
     ["forward"] = ForwardBenchmark.Run,
     ["attention"] = AttentionBenchmark.Run,
+    ["quantized-linear"] = QuantizedLinearBenchmark.Run,
     ["rouge"] = RougeBenchmark.Run,
     ["generation"] = GenerationBenchmark.Run,
     ["generation-dtype"] = GenerationDTypeBenchmark.Run,
+    ["generation-quantized"] = GenerationQuantizedBenchmark.Run,
     ["lora"] = LoraBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
     ["training-dtype"] = TrainingDTypeBenchmark.Run,

@@ -59,7 +59,7 @@ public static class EvaluateCommand
                 string dataPath = parse.GetValue(data) ?? throw new ArgumentException("--data FILE is required with --model");
                 var set = EvaluationSet.Read(Downloads.Paths.DataFile(dataPath, "test"), parse.GetValue(sourceField)!, ReferenceFields(parse.GetValue(referenceField)!),
                     parse.GetValue(limit), Template(parse, template));
-                using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(modelDir), generation.LoadOptions(parse));
+                using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(modelDir), generation.LoadOptions(parse, parse.GetValue(adapter) is not null));
                 AdapterOption.Apply(parse, adapter, pretrained);
                 result = generation.Evaluate(parse, pretrained, "evaluate", set, options,
                     outDir is null ? null : Path.Combine(outDir, PredictionsFile.FileName), group);
@@ -126,6 +126,7 @@ public static class EvaluateCommand
         readonly Option<int> _batchSize = new("--batch-size") { Description = "Inputs decoded together.", DefaultValueFactory = _ => 8 };
         readonly Option<int?> _maxSource = new("--max-source-length") { Description = "Truncate inputs to this many tokens." };
         readonly Option<string> _dtype = DTypeOption.Create();
+        readonly Option<string> _quantize = QuantizeOption.Create();
 
         public void AddTo(Command command)
         {
@@ -133,15 +134,17 @@ public static class EvaluateCommand
             command.Options.Add(_batchSize);
             command.Options.Add(_maxSource);
             command.Options.Add(_dtype);
+            command.Options.Add(_quantize);
         }
 
         /// <summary>The decoding options given on the command line (not left at their defaults), by name.</summary>
         public IReadOnlyList<string> Given(ParseResult parse) =>
-            _generation.All.Append(_batchSize).Append(_maxSource).Append(_dtype)
+            _generation.All.Append(_batchSize).Append(_maxSource).Append(_dtype).Append(_quantize)
                 .Where(o => parse.GetResult(o) is System.CommandLine.Parsing.OptionResult { Implicit: false }).Select(o => o.Name).ToList();
 
-        /// <summary>How the models are loaded (--dtype).</summary>
-        public PretrainedLoadOptions LoadOptions(ParseResult parse) => DTypeOption.LoadOptions(parse, _dtype);
+        /// <summary>How the models are loaded (--dtype, --quantize; int8 refused with <paramref name="withAdapter"/>).</summary>
+        public PretrainedLoadOptions LoadOptions(ParseResult parse, bool withAdapter = false) =>
+            QuantizeOption.Apply(parse, _quantize, DTypeOption.LoadOptions(parse, _dtype), withAdapter);
 
         /// <summary>
         /// Generates for the set in batches with the model's settings overridden by the options and scores: progress on

@@ -29,16 +29,18 @@ public static class GenerateCommand
         var contextTurns = new Option<int>("--context-turns") { Description = "Interactive: turns of the conversation kept as context.", DefaultValueFactory = _ => 10 };
         var adapter = AdapterOption.Create();
         var dtype = DTypeOption.Create();
+        var quantize = QuantizeOption.Create();
         var generation = new GenerationCliOptions();
         var command = new Command("generate", "Generate text with a model: greedy, beam search or sampling.")
-            { model, adapter, input, inputFile, field, template, maxSource, batchSize, interactive, contextTurns, dtype };
+            { model, adapter, input, inputFile, field, template, maxSource, batchSize, interactive, contextTurns, dtype, quantize };
         generation.AddTo(command);
         command.SetAction(parse =>
         {
             var promptTemplate = EvaluateCommand.Template(parse, template);
             bool chat = parse.GetValue(interactive);
             var inputs = chat ? [] : PromptInputs.Read(parse.GetValue(input), parse.GetValue(inputFile), parse.GetValue(field), promptTemplate);
-            using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(parse.GetValue(model)!), DTypeOption.LoadOptions(parse, dtype));
+            using var pretrained = PretrainedT5.Load(Downloads.Paths.Model(parse.GetValue(model)!),
+                QuantizeOption.Apply(parse, quantize, DTypeOption.LoadOptions(parse, dtype), parse.GetValue(adapter) is not null));
             AdapterOption.Apply(parse, adapter, pretrained);
             var (config, prefix) = generation.Build(parse, pretrained);
             var prompt = new PromptBuilder(promptTemplate, prefix);

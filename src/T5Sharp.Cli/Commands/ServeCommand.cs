@@ -21,19 +21,20 @@ public static class ServeCommand
         var apiKey = new Option<string?>("--api-key") { Description = "Require Authorization: Bearer KEY (default: $T5SHARP_API_KEY; none: no authentication)." };
         var chatTemplate = new Option<string?>("--chat-template") { Description = "Chat prompt template: {text} is the \"Name: text\" lines of the messages, newest last; \\n is a newline." };
         var dtype = DTypeOption.Create();
+        var quantize = QuantizeOption.Create();
         var command = new Command("serve", "Serve a model over HTTP: OpenAI (/v1/completions, /v1/chat/completions) and TGI (/generate) APIs, with batching and streaming.")
-            { model, adapters, host, port, maxBatch, timeout, maxInput, maxNew, maxQueue, apiKey, chatTemplate, dtype };
+            { model, adapters, host, port, maxBatch, timeout, maxInput, maxNew, maxQueue, apiKey, chatTemplate, dtype, quantize };
         command.SetAction(parse =>
         {
             string name = parse.GetValue(model)!;
             string dir = Downloads.Paths.Model(name);
-            var load = DTypeOption.LoadOptions(parse, dtype);
             var named = (parse.GetValue(adapters) ?? []).Select(a =>
             {
                 int eq = a.IndexOf('=');
                 if (eq <= 0 || eq == a.Length - 1) throw new ArgumentException($"--adapter must be NAME=DIR, got '{a}'");
                 return (a[..eq], a[(eq + 1)..]);
             }).ToList();
+            var load = QuantizeOption.Apply(parse, quantize, DTypeOption.LoadOptions(parse, dtype), named.Count > 0);
             // requests name the base model by its Hub name, or by its folder's name when served from a folder
             string served = Directory.Exists(name) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(name))) : name;
             using var models = ModelRegistry.Load(served, () => PretrainedT5.Load(dir, load), named);

@@ -1,3 +1,4 @@
+using T5Sharp.Kernels;
 using T5Sharp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -47,6 +48,8 @@ public sealed class T5ForConditionalGeneration : nn.Module
     public void UseComputeType(ComputeType type)
     {
         if (type == ComputeType) return;
+        if (Quantization != WeightQuantization.None)
+            throw new InvalidOperationException($"an {Quantization}-quantized model computes in float32; load it again for {type.Name()}");
         if (ComputeType != ComputeType.Float32)
             throw new InvalidOperationException($"the model computes in {ComputeType.Name()} already; load it again for {type.Name()}");
         foreach (var module in modules())
@@ -54,6 +57,53 @@ public sealed class T5ForConditionalGeneration : nn.Module
             else if (module is T5LayerNorm norm) norm.OutputType = ScalarType.BFloat16;
         shared.to(ScalarType.BFloat16);
         ComputeType = type;
+    }
+
+    /// <summary>The weight storage of the linear layers (<see cref="Quantize"/>); none as constructed.</summary>
+    public WeightQuantization Quantization { get; private set; } = WeightQuantization.None;
+
+    /// <summary>
+    /// int8 dynamic quantization for decoding (CTranslate2's CPU trick), applied once after loading: every projection
+    /// (q, k, v, o, wi / wi_0, wi_1, wo) of the encoder and decoder becomes an <see cref="Int8QuantizedLinear"/>, and
+    /// with <paramref name="lmHead"/> the logits projection too (lm_head, or the tied embedding's copy; the float32
+    /// lm_head and embedding stay, as the embedding lookup needs them). Embeddings, norms, the position bias, attention
+    /// and the logits stay float32. Inference only, float32 compute only, before any adapter (LoRA can't wrap an int8
+    /// layer); a second call is a no-op.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model computes in bf16, or a projection is already wrapped (an adapter).</exception>
+    public void Quantize(WeightQuantization quantization, bool lmHead = true)
+    {
+        if (quantization == Quantization) return;
+        if (Quantization != WeightQuantization.None || quantization != WeightQuantization.Int8)
+            throw new InvalidOperationException($"the model is quantized to {Quantization} already; load it again for {quantization}");
+        if (ComputeType != ComputeType.Float32)
+            throw new InvalidOperationException($"int8 quantization works on a float32 model, this one computes in {ComputeType.Name()}");
+        var slots = new List<(IProjectionHost Host, string Name, Linear Linear)>();
+        foreach (var (name, module) in named_modules())
+            if (module is IProjectionHost host)
+                foreach (var slot in host.ProjectionNames)
+                    slots.Add((host, slot, host.GetProjection(slot) as Linear ?? throw new InvalidOperationException(
+                        $"{name}.{slot} is a {host.GetProjection(slot).GetType().Name}: quantize before attaching adapters")));
+        using (no_grad())
+        {
+            foreach (var (host, slot, linear) in slots)
+            {
+                var quantized = new Int8QuantizedLinear(linear.weight!);
+                quantized.eval();
+                host.SetProjection(slot, quantized);
+                linear.Dispose(); // its float32 weight is no longer needed: the int8 copy is a quarter of it
+            }
+            if (lmHead) _int8LmHead = Int8Linear.Quantize((lm_head?.weight ?? shared.weight)!);
+        }
+        Quantization = quantization;
+    }
+
+    Int8PackedWeight? _int8LmHead;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _int8LmHead?.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>
@@ -128,6 +178,7 @@ public sealed class T5ForConditionalGeneration : nn.Module
         var scaled = lm_head is not null ? decoderOutput : decoderOutput * Math.Pow(Config.DModel, -0.5);
         var weight = lm_head?.weight ?? shared.weight!;
         var logits = _autocast == ComputeType.BFloat16 ? Autocast.Matmul(scaled, weight, ScalarType.BFloat16)
+            : _int8LmHead is not null ? Int8Linear.Forward(scaled, _int8LmHead)
             : lm_head is not null ? lm_head.forward(scaled) : nn.functional.linear(scaled, weight);
         // bf16 matmul, float32 logits: the loss, the logits processors, sampling and scores all see float32.
         if (logits.dtype != ScalarType.Float32 && (ComputeType != ComputeType.Float32 || _autocast != ComputeType.Float32))

@@ -45,6 +45,8 @@ public sealed class PretrainedT5 : IDisposable
         string configPath = Path.Combine(directory, ModelFiles.Config);
         var config = T5Config.Load(configPath);
         var computeType = options.ComputeTypeFromConfig ? ConfigComputeType(config, configPath) : options.ComputeType;
+        if (options.Quantization != WeightQuantization.None && computeType != ComputeType.Float32)
+            throw new ArgumentException($"int8 quantization computes in float32; it can't be combined with {computeType.Name()}");
         var tokenizer = T5Tokenizer.FromFolder(directory);
         // (HF checks nothing here and fails deep inside the embedding at the first id past the table)
         if (tokenizer.Count > config.VocabSize)
@@ -55,6 +57,7 @@ public sealed class PretrainedT5 : IDisposable
         {
             LoadWeights(model, directory);
             model.UseComputeType(computeType); // once, after the float32 copy: every stored dtype converts the same way
+            model.Quantize(options.Quantization);
         }
         catch
         {

@@ -30,7 +30,7 @@ public class BFloat16GenerationTests(ITestOutputHelper output)
     /// (tokens float32 generated up to and including its EOS, how many of them bf16 reproduces before its first
     /// different token, rows whose first generated token agrees).
     /// </summary>
-    static (int Tokens, int Agreeing, int FirstTokenRows) Agreement(long[][] float32, long[][] bf16, long eos = 1)
+    internal static (int Tokens, int Agreeing, int FirstTokenRows) Agreement(long[][] float32, long[][] bf16, long eos = 1)
     {
         int tokens = 0, agreeing = 0, firstTokenRows = 0;
         for (int row = 0; row < float32.Length; row++)
