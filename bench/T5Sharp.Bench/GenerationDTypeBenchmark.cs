@@ -36,30 +36,12 @@ public static class GenerationDTypeBenchmark
                 double weightBytes = model.parameters().Sum(p => (double)p.numel() * p.element_size());
                 GC.Collect();
                 ProcessMemory.ResetPeak();
-                double seconds = Measure(model, batch, sourceLength, newTokens, runs, forced);
+                double seconds = ForcedGeneration.BestSeconds(model, batch, sourceLength, newTokens, runs, forced);
                 speed[type] = batch * newTokens / seconds;
                 Console.WriteLine($"batch {batch,2} {type.Name(),-8}: {speed[type],8:F1} tokens/s ({seconds * 1000:F0} ms per call), " +
                                   $"weights {weightBytes / (1 << 20):F0} MiB, peak RSS {ProcessMemory.PeakRssBytes() / (1 << 20):F0} MiB");
             }
             Console.WriteLine($"batch {batch,2} bf16 / float32 speed: {speed[ComputeType.BFloat16] / speed[ComputeType.Float32]:F2}");
         }
-    }
-
-    static double Measure(T5ForConditionalGeneration model, int batch, int sourceLength, int newTokens, int runs, GenerationConfig config)
-    {
-        var generator = new Generator(11);
-        using var ids = randint(3, 32000, [batch, sourceLength], generator: generator, dtype: ScalarType.Int64);
-        ids[TensorIndex.Colon, sourceLength - 1] = tensor(1L); // EOS last, as the tokenizer ends every source
-        using var mask = ones_like(ids);
-        double best = double.MaxValue;
-        for (int run = 0; run <= runs; run++)
-        {
-            var watch = Stopwatch.StartNew();
-            var output = Seq2SeqGenerator.Generate(model, ids, mask, config);
-            double seconds = watch.Elapsed.TotalSeconds;
-            if (output.Sequences[0].Length != newTokens + 1) throw new InvalidOperationException($"the run did not make {newTokens} tokens");
-            if (run > 0) best = Math.Min(best, seconds); // run 0 warms up
-        }
-        return best;
     }
 }

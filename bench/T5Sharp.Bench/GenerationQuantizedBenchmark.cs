@@ -33,30 +33,12 @@ public static class GenerationQuantizedBenchmark
             {
                 using var model = RandomModel.Create(config, seed: 7);
                 model.Quantize(quantization, lmHead);
-                double seconds = Measure(model, batch, sourceLength, newTokens, runs, forced);
+                double seconds = ForcedGeneration.BestSeconds(model, batch, sourceLength, newTokens, runs, forced);
                 speed[name] = batch * newTokens / seconds;
                 Console.WriteLine($"batch {batch,2} {name,-9}: {speed[name],8:F1} tokens/s ({seconds * 1000:F0} ms per call)");
             }
             Console.WriteLine($"batch {batch,2} int8 / float32 speed: {speed["int8"] / speed["float32"]:F2}, " +
                               $"int8-body (lm_head float32) / float32: {speed["int8-body"] / speed["float32"]:F2}");
         }
-    }
-
-    static double Measure(T5ForConditionalGeneration model, int batch, int sourceLength, int newTokens, int runs, GenerationConfig config)
-    {
-        var generator = new Generator(11);
-        using var ids = randint(3, 32000, [batch, sourceLength], generator: generator, dtype: ScalarType.Int64);
-        ids[TensorIndex.Colon, sourceLength - 1] = tensor(1L); // EOS last, as the tokenizer ends every source
-        using var mask = ones_like(ids);
-        double best = double.MaxValue;
-        for (int run = 0; run <= runs; run++)
-        {
-            var watch = Stopwatch.StartNew();
-            var output = Seq2SeqGenerator.Generate(model, ids, mask, config);
-            double seconds = watch.Elapsed.TotalSeconds;
-            if (output.Sequences[0].Length != newTokens + 1) throw new InvalidOperationException($"the run did not make {newTokens} tokens");
-            if (run > 0) best = Math.Min(best, seconds); // run 0 warms up
-        }
-        return best;
     }
 }

@@ -4,51 +4,31 @@ using static TorchSharp.torch;
 namespace T5Sharp.Bench;
 
 /// <summary>
-/// Decides whether int8 decoding pays on this CPU: fbgemm's int8 dynamic linear (int8 weight, activations quantized per
-/// call, float32 out: the deprecated aten ops reached through a TorchScript string, as TorchSharp has no quantized
-/// modules) against float32 `linear`, at flan-t5-small's decoding shapes: M = 1 and 16 rows (one new token per
-/// sequence), K×N = 512×384 (q/k/v/o), 512×1024 (wi_0/wi_1), 1024×512 (wo), 512×32128 (lm_head). Prints the speed
+/// Decides whether int8 decoding pays on this CPU: fbgemm's int8 dynamic linear (Kernels/Int8Linear: int8 weight,
+/// activations quantized per call, float32 out) against float32 `linear`, at flan-t5-small's decoding shapes: M = 1
+/// and 16 rows (one new token per sequence), K×N = 512×384 (q/k/v/o), 512×1024 (wi_0/wi_1), 1024×512 (wo), 512×32128 (lm_head). Prints the speed
 /// ratio and the relative error of the int8 output against float32.
 /// args[0]: seconds per measurement (default 0.3); args[1]: libtorch threads (default: as initialised). One thread
 /// shows the kernels' own speed on a loaded machine, where a 2-thread parallel region waits for a descheduled thread.
 /// </summary>
 public static class QuantizedLinearBenchmark
 {
-    // fbgemm_linear_quantize_weight returns (int8 weight, column offsets, scale, zero point); the scalars travel back to
-    // C# as tensors, because TorchSharp's invoke returns tensors most reliably (no dtype
-    // argument: the native resolver rejects torch.float64 as a value, and that compile error aborts the process); the
-    // parser wants the script to end with a newline
-    const string Script = """
-def quantize(w):
-    q, col_offsets, scale, zero_point = torch.fbgemm_linear_quantize_weight(w)
-    packed = torch.fbgemm_pack_quantized_matrix(q)
-    return [q, col_offsets, packed, torch.tensor(scale), torch.tensor(zero_point)]
-
-def linear(x, q, packed, col_offsets, scale: float, zero_point: int, bias):
-    return torch.fbgemm_linear_int8_weight_fp32_activation(x, q, packed, col_offsets, scale, zero_point, bias)
-
-""";
-
     public static void Run(string[] args)
     {
         double budget = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 0.3;
         if (args.Length > 1) set_num_threads(int.Parse(args[1]));
         Console.WriteLine($"threads {get_num_threads()}, {T5Sharp.Runtime.CpuFeatures.Current}");
-        using var unit = jit.compile(Script);
         manual_seed(0);
         foreach (var (k, n, what) in new[] { (512L, 384L, "q/k/v/o"), (512L, 1024L, "wi_0/wi_1"), (1024L, 512L, "wo"), (512L, 32128L, "lm_head") })
         {
             using var scope = NewDisposeScope();
             var w = randn(n, k) * 0.05;
-            var bias = zeros(n);
-            var parts = unit.invoke<Tensor[]>("quantize", w);
-            var (q, colOffsets, packed) = (parts[0], parts[1], parts[2]);
-            double scale = parts[3].item<float>(); // fbgemm's scale is a float: exact in a float32 tensor
-            long zeroPoint = parts[4].item<long>();
+            // the library's own kernel, as the quantized model calls it
+            using var packed = T5Sharp.Kernels.Int8Linear.Quantize(w);
             foreach (long m in new[] { 1L, 16L })
             {
                 var x = randn(m, k);
-                Tensor Int8() => unit.invoke<Tensor>("linear", x, q, packed, colOffsets, scale, zeroPoint, bias);
+                Tensor Int8() => T5Sharp.Kernels.Int8Linear.Forward(x, packed);
                 var reference = nn.functional.linear(x, w);
                 double error = ((Int8() - reference).norm() / reference.norm()).item<float>();
                 double fp32 = Time(budget, () => nn.functional.linear(x, w).Dispose());
