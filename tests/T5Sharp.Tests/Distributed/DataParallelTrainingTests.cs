@@ -118,15 +118,7 @@ public class DataParallelTrainingTests
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            // training is under way once steps are logged
-            var waited = Stopwatch.StartNew();
-            string metrics = Path.Combine(output, MetricsLog.FileName);
-            while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 2))
-            {
-                if (process.HasExited) Assert.Fail($"the run ended before the kill: {stdout.Result}{stderr.Result}");
-                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), "no training step within 2 minutes");
-                Thread.Sleep(100);
-            }
+            WaitUntilTraining(process, output, stdout, stderr, "the kill");
             int rank1 = RankProcess(output, 1);
             var clock = Stopwatch.StartNew();
             Process.GetProcessById(rank1).Kill();
@@ -155,14 +147,7 @@ public class DataParallelTrainingTests
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            var waited = Stopwatch.StartNew();
-            string metrics = Path.Combine(output, MetricsLog.FileName);
-            while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 2))
-            {
-                if (process.HasExited) Assert.Fail($"the run ended before the signal: {stdout.Result}{stderr.Result}");
-                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), "no training step within 2 minutes");
-                Thread.Sleep(100);
-            }
+            WaitUntilTraining(process, output, stdout, stderr, "the signal");
             // mpirun forwards SIGUSR1 to every rank: the ranks agree on a step, rank 0 saves it, all exit 130
             using (var kill = Process.Start("kill", ["-USR1", process.Id.ToString()])) kill.WaitForExit();
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(90)), "the job was still running 90 s after SIGUSR1");
@@ -178,6 +163,19 @@ public class DataParallelTrainingTests
         finally
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>Returns once the run writing <paramref name="output"/> has logged steps (training is under way).</summary>
+    static void WaitUntilTraining(Process process, string output, Task<string> stdout, Task<string> stderr, string before)
+    {
+        var waited = Stopwatch.StartNew();
+        string metrics = Path.Combine(output, MetricsLog.FileName);
+        while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 2))
+        {
+            if (process.HasExited) Assert.Fail($"the run ended before {before}: {stdout.Result}{stderr.Result}");
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), "no training step within 2 minutes");
+            Thread.Sleep(100);
         }
     }
 
