@@ -20,22 +20,32 @@ public sealed class ProgressReporter : IDisposable
     readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly TimeSpan _period;
     readonly LiveBar? _live;
+    readonly bool _clockFromFirstReport;
     TimeSpan _lastLine = TimeSpan.MinValue;
-    int _done, _lastPrinted = -1;
+    int _done, _lastPrinted = -1, _firstDone = -1;
 
-    ProgressReporter(string label, int total, string unit)
+    ProgressReporter(string label, int total, string unit, bool clockFromFirstReport)
     {
-        (_label, _total, _unit) = (label, total, unit);
+        (_label, _total, _unit, _clockFromFirstReport) = (label, total, unit, clockFromFirstReport);
         _period = TimeSpan.FromSeconds(PeriodSeconds());
         if (!Console.IsErrorRedirected && total > 0) _live = new LiveBar(label, total);
     }
 
     /// <summary>Starts reporting <paramref name="total"/> units of work (e.g. examples) under <paramref name="label"/>.</summary>
-    public static ProgressReporter Start(string label, int total, string unit = "examples") => new(label, total, unit);
+    public static ProgressReporter Start(string label, int total, string unit = "examples") => new(label, total, unit, false);
+
+    /// <summary>For work first heard of after its first batch (a callback after each batch): the rate counts from the
+    /// first report, so the first line has no rate rather than one batch over a few microseconds.</summary>
+    public static ProgressReporter StartAtFirstReport(string label, int total, string unit = "examples") => new(label, total, unit, true);
 
     /// <summary>Units done so far (absolute, not an increment).</summary>
     public void Report(int done)
     {
+        if (_firstDone < 0)
+        {
+            _firstDone = _clockFromFirstReport ? done : 0;
+            if (_clockFromFirstReport) _clock.Restart();
+        }
         _done = done;
         if (_live is not null)
         {
@@ -53,7 +63,15 @@ public sealed class ProgressReporter : IDisposable
         Console.Error.WriteLine(text);
     }
 
-    double Rate() => _clock.Elapsed.TotalSeconds > 0 ? _done / _clock.Elapsed.TotalSeconds : 0;
+    /// <summary>Units per second since the clock started; null while nothing was timed (only the first report of
+    /// <see cref="StartAtFirstReport"/>).</summary>
+    double? Rate()
+    {
+        double seconds = _clock.Elapsed.TotalSeconds;
+        int timed = _done - Math.Max(_firstDone, 0);
+        if (_clockFromFirstReport && timed <= 0) return null;
+        return seconds > 0 ? timed / seconds : 0;
+    }
 
     void PrintLine(TimeSpan now)
     {
@@ -63,13 +81,14 @@ public sealed class ProgressReporter : IDisposable
         Console.Error.WriteLine(Line(_label, _done, _total, _unit, Rate()));
     }
 
-    /// <summary>"score: 8/20 examples (40%), 3.2 examples/s, ETA 0:00:04".</summary>
-    internal static string Line(string label, int done, int total, string unit, double rate)
+    /// <summary>"score: 8/20 examples (40%), 3.2 examples/s, ETA 0:00:04" (without rate and ETA when the rate is unknown).</summary>
+    internal static string Line(string label, int done, int total, string unit, double? rate)
     {
         var inv = CultureInfo.InvariantCulture;
         string percent = total > 0 ? string.Format(inv, " ({0:0}%)", 100.0 * done / total) : "";
-        string eta = rate > 0 && done < total ? ", ETA " + TimeSpan.FromSeconds(Math.Ceiling((total - done) / rate)).ToString(@"h\:mm\:ss", inv) : "";
-        return string.Format(inv, "{0}: {1}/{2} {3}{4}, {5:0.0#} {3}/s{6}", label, done, total, unit, percent, rate, eta);
+        if (rate is not { } r) return string.Format(inv, "{0}: {1}/{2} {3}{4}", label, done, total, unit, percent);
+        string eta = r > 0 && done < total ? ", ETA " + TimeSpan.FromSeconds(Math.Ceiling((total - done) / r)).ToString(@"h\:mm\:ss", inv) : "";
+        return string.Format(inv, "{0}: {1}/{2} {3}{4}, {5:0.0#} {3}/s{6}", label, done, total, unit, percent, r, eta);
     }
 
     static double PeriodSeconds()
@@ -111,12 +130,13 @@ public sealed class ProgressReporter : IDisposable
                 });
         }
 
-        public void Update(int done, double rate)
+        public void Update(int done, double? rate)
         {
             if (!_task.Task.Wait(TimeSpan.FromSeconds(5))) return;
             var task = _task.Task.Result;
             task.Value = done;
-            task.Description = Markup.Escape(string.Format(CultureInfo.InvariantCulture, "{0} {1}/{2} {3:0.0#}/s", _label, done, (int)task.MaxValue, rate));
+            string speed = rate is { } r ? string.Format(CultureInfo.InvariantCulture, " {0:0.0#}/s", r) : "";
+            task.Description = Markup.Escape($"{_label} {done}/{(int)task.MaxValue}{speed}");
         }
 
         public void Stop()

@@ -90,7 +90,7 @@ public sealed class TrainProgress : ITrainerCallback
                 Redraw();
                 return;
             }
-            _plainPrediction ??= ProgressReporter.Start($"eval at step {state.GlobalStep}", total);
+            _plainPrediction ??= ProgressReporter.StartAtFirstReport($"eval at step {state.GlobalStep}", total);
             _plainPrediction.Report(done);
             if (done < total) return;
             _plainPrediction.Dispose();

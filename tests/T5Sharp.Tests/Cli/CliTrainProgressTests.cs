@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Spectre.Console;
+using T5Sharp.Cli;
 using T5Sharp.Cli.Commands;
 using T5Sharp.Tests.Support;
 using T5Sharp.Tests.Training;
@@ -76,15 +77,23 @@ public class CliTrainProgressTests
         using var temp = new TempDir();
         string data = TrainingRunEndToEndTests.WriteData(temp);
         string model = TrainingRunEndToEndTests.WriteModel(temp, 0.0);
-        var train = CliRunner.Run("train", "--model", model, "--data", data, "--eval-data", data, "--source-field", "dialogue",
+        // Generation over 8 eval examples in batches of 2, every progress update printed: 4 "eval at step 4: k/8" lines.
+        var train = CliRunner.RunWith(new Dictionary<string, string> { [ProgressReporter.PeriodVariable] = "0" },
+            "train", "--model", model, "--data", data, "--eval-data", data, "--source-field", "dialogue",
             "--target-field", "summary", "--output-dir", temp.File("run"), "--max-steps", "4", "--batch-size", "4", "--report-to", "tensorboard",
-            "--set", "logging_steps=2", "--set", "eval_strategy=steps", "--set", "eval_steps=4", "--set", "save_strategy=no");
+            "--set", "logging_steps=2", "--set", "eval_strategy=steps", "--set", "eval_steps=4", "--set", "save_strategy=no",
+            "--set", "predict_with_generate=true", "--set", "per_device_eval_batch_size=2", "--set", "generation_max_length=4");
         Assert.True(train.ExitCode == 0, train.Stderr);
         Assert.False(train.Stderr.Contains('\u001b'), "escape sequences in redirected output");
         Assert.False(train.Stderr.Contains('\r'), "carriage returns in redirected output");
         var lines = train.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Count(l => StepLine.IsMatch(l)));
         Assert.Single(lines, l => l.StartsWith("eval at step 4: eval_loss "));
+        // The evaluation is heard of only after its first batch: that line has no rate (once it was one batch over a few
+        // microseconds, "683760.68 examples/s"); the rate and ETA start at the second.
+        var evalProgress = lines.Where(l => Regex.IsMatch(l, @"^eval at step 4: \d/8 examples")).ToArray();
+        Assert.Equal(["eval at step 4: 2/8 examples (25%)"], evalProgress.Take(1));
+        Assert.Matches(@"^eval at step 4: 4/8 examples \(50%\), [0-9.]+ examples/s, ETA \d:\d\d:\d\d$", evalProgress[1]);
         Assert.All(lines, l => Assert.True(StepLine.IsMatch(l) || l.StartsWith("eval at step "), l));
         string board = Assert.Single(Directory.GetDirectories(Path.Combine(temp.File("run"), "runs")));
         Assert.Contains($"TensorBoard logs in {board}", train.Stdout);
