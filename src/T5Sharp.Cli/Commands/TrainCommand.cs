@@ -146,11 +146,15 @@ public static class TrainCommand
             TrainOutput result;
             try
             {
+                // what Train found in the output folder is told when training begins, not after it
+                trainer.AddCallback(new AtTrainBegin(() =>
+                {
+                    if (trainer.ResumedFrom is { } from) progress.Note($"resumed from {from}");
+                    foreach (var left in trainer.RemovedLeftovers) progress.Note($"removed {left} (left by an interrupted save)");
+                    if (trainer.RemovedPreviousRun.Count > 0)
+                        progress.Note($"overwrite_output_dir: removed the previous run's {string.Join(", ", trainer.RemovedPreviousRun.Select(Path.GetFileName))}");
+                }));
                 result = progress.Run(() => trainer.Train(parse.GetValue(resume), cancellation.Token));
-                if (trainer.ResumedFrom is { } from) progress.Note($"resumed from {from}");
-                foreach (var left in trainer.RemovedLeftovers) progress.Note($"removed {left} (left by an interrupted save)");
-                if (trainer.RemovedPreviousRun.Count > 0)
-                    progress.Note($"overwrite_output_dir: removed the previous run's {string.Join(", ", trainer.RemovedPreviousRun.Select(Path.GetFileName))}");
                 if (result.EarlyStopped) progress.Note($"early stopping at step {result.State.GlobalStep}: no improvement");
             }
             finally
@@ -252,4 +256,9 @@ public static class TrainCommand
         { Skipped: true } => $"push of {report.Source} skipped: the previous push is still running (hub_always_push=true waits for it)",
         _ => $"push of {report.Source} failed (the run goes on; the files stay on disk): {report.Error}",
     };
+
+    sealed class AtTrainBegin(Action action) : ITrainerCallback
+    {
+        public void OnTrainBegin(TrainingArguments args, TrainerState state, TrainerControl control) => action();
+    }
 }

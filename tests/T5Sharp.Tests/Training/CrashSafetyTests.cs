@@ -183,6 +183,12 @@ public class CrashSafetyTests
             : ["train", "--config", config, "--output-dir", run, "--resume", run];
         var last = CliRunner.Run(args);
         Assert.True(last.ExitCode == 0, $"seed {seed}: {last.Stderr}\n{string.Join("\n", log)}");
+        if (args.Contains("--resume"))
+        {
+            // told when training begins, before any step line (it once came after the whole run)
+            int note = last.Stderr.IndexOf("resumed from ", StringComparison.Ordinal), firstStep = last.Stderr.IndexOf("\nstep ", StringComparison.Ordinal);
+            Assert.True(note >= 0 && (firstStep < 0 || note < firstStep), last.Stderr);
+        }
         Assert.Equal(ComputedValues(Path.Combine(temp.File("full"), "metrics.jsonl")), ComputedValues(Path.Combine(run, "metrics.jsonl")));
         AssertSameWeights(Path.Combine(temp.File("full"), "final", "model.safetensors"), Path.Combine(run, "final", "model.safetensors"));
     }
