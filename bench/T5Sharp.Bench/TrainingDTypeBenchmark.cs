@@ -59,11 +59,13 @@ public static class TrainingDTypeBenchmark
                 watch.Restart();
             })]).Train();
             double peakRss = ProcessMemory.PeakRssBytes();
+            long parameters = model.parameters().Sum(p => p.numel());
+            var estimate = TrainingMemoryEstimate.For(config, parameters, parameters, "adamw_torch", batch, source, target, bf16: arguments.Bf16);
             double peak = (peakBefore + MatmulPeak.Measure(seconds: 0.3, dtype: dtype)) / 2;
             best[type] = seconds.Skip(1).Min(); // step 1 warms up (AdamW state, allocator)
             Console.WriteLine($"  {type.Name(),-8} step {best[type]:F2} s (warm-up {seconds[0]:F2} s), {(double)batch * (source + target) / best[type]:F0} tokens/s, " +
                               $"{type.Name()} matmul peak {peak:F1} GFLOP/s, MFU {stepFlops / best[type] / (peak * 1e9):P1}, " +
-                              $"peak RSS {peakRss / (1 << 20):F0} MiB");
+                              $"peak RSS {peakRss / (1 << 20):F0} MiB (estimate {estimate})");
         }
         Console.WriteLine($"  bf16 / float32 speed: {best[ComputeType.Float32] / best[ComputeType.BFloat16]:F2} (target >= 2 on an AMX CPU)");
     }

@@ -22,8 +22,10 @@ public sealed record DryRunReport(
         long trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         int longestSource = data.Train.Examples.Max(e => e.InputIds.Length);
         int longestTarget = data.Train.Examples.Max(e => e.Labels.Length);
+        long stored = model.parameters().Sum(p => p.numel() * p.element_size());
         var memory = TrainingMemoryEstimate.For(model.Config, trainable, all, options.Training.Optim,
-            options.Training.PerDeviceTrainBatchSize, RoundUp(longestSource, options.PadToMultipleOf), RoundUp(longestTarget, options.PadToMultipleOf));
+            options.Training.PerDeviceTrainBatchSize, RoundUp(longestSource, options.PadToMultipleOf), RoundUp(longestTarget, options.PadToMultipleOf),
+            options.Training.Bf16, stored);
         return new DryRunReport(data.Train.Report, data.Eval?.Report, plan.MicroBatchesPerEpoch, plan.StepsPerEpoch, plan.MaxSteps,
             trainable, all, memory) { Bf16 = options.Training.Bf16 };
     }
