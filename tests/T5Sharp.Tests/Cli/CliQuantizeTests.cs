@@ -1,9 +1,13 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using T5Sharp.Tests.Support;
 
 namespace T5Sharp.Tests.Cli;
 
-/// <summary>`--quantize int8` end to end: it runs and agrees with float32 on the fixture input; the refusals are exit 2.</summary>
+/// <summary>`--quantize int8` end to end: it runs and agrees with float32 on the fixture input, `serve` answers with
+/// `generate`'s int8 text; the refusals are exit 2.</summary>
 public class CliQuantizeTests
 {
     static string Model => Path.Combine(SharedPaths.Hf2, "tiny-flan-32k");
@@ -47,5 +51,36 @@ public class CliQuantizeTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--quantize int8 can't be combined with --adapter", r.Stderr);
         Assert.DoesNotContain("   at ", r.Stderr);
+    }
+
+    [Fact]
+    public async Task ServeInt8AnswersWithGenerateInt8sText()
+    {
+        var generated = Generate("--quantize", "int8");
+        Assert.True(generated.ExitCode == 0, generated.Stderr);
+
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "T5Sharp.Cli.dll"), "serve", "--model", Model, "--port", "0", "--quantize", "int8"])
+            psi.ArgumentList.Add(a);
+        using var server = Process.Start(psi)!;
+        try
+        {
+            _ = server.StandardOutput.ReadToEndAsync();
+            int port = 0;
+            while (port == 0 && server.StandardError.ReadLine() is { } line)
+                if (Regex.Match(line, @"^t5sharp serve: .* on http://127\.0\.0\.1:(\d+)$") is { Success: true } m) port = int.Parse(m.Groups[1].Value);
+            Assert.True(port > 0, "serve ended without printing its address");
+            _ = server.StandardError.ReadToEndAsync();
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(1) };
+            using var response = await client.PostAsJsonAsync("/v1/completions", new { prompt = Input, max_tokens = 20, temperature = 0 });
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.True(response.IsSuccessStatusCode, body.ToString());
+            Assert.Equal(generated.Stdout.TrimEnd('\n'), body.GetProperty("choices")[0].GetProperty("text").GetString());
+        }
+        finally
+        {
+            using (var term = Process.Start("kill", ["-TERM", server.Id.ToString()])) term.WaitForExit();
+            if (!server.WaitForExit(TimeSpan.FromSeconds(30))) server.Kill(entireProcessTree: true);
+        }
     }
 }
