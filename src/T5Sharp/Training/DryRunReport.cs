@@ -27,11 +27,21 @@ public sealed record DryRunReport(
             options.Training.PerDeviceTrainBatchSize, RoundUp(longestSource, options.PadToMultipleOf), RoundUp(longestTarget, options.PadToMultipleOf),
             options.Training.Bf16, stored);
         return new DryRunReport(data.Train.Report, data.Eval?.Report, plan.MicroBatchesPerEpoch, plan.StepsPerEpoch, plan.MaxSteps,
-            trainable, all, memory) { Bf16 = options.Training.Bf16 };
+            trainable, all, memory) { Bf16 = options.Training.Bf16, Lora = options.Lora is not null };
     }
 
     /// <summary>bf16 mixed precision (<see cref="TrainingArguments.Bf16"/>).</summary>
     public bool Bf16 { get; init; }
+
+    /// <summary>A LoRA run (in bf16 its frozen base is stored in bf16, the adapter float32).</summary>
+    public bool Lora { get; init; }
+
+    string Precision => (Bf16, Lora) switch
+    {
+        (false, _) => "float32",
+        (true, false) => "bf16 mixed (matmuls in bf16; float32 weights, optimizer state, norms and loss)",
+        (true, true) => "bf16 (the frozen base stored in bf16; the adapter, its optimizer state, norms and loss float32)",
+    };
 
     static int RoundUp(int length, int? multiple) => multiple is int m && length % m != 0 ? (length / m + 1) * m : length;
 
@@ -40,6 +50,6 @@ public sealed record DryRunReport(
         (Eval is null ? "eval: none\n" : $"eval: {Eval}\n") +
         $"plan: {MicroBatchesPerEpoch} micro-batches per epoch, {StepsPerEpoch} optimizer steps per epoch, {TotalSteps} steps in total\n" +
         $"parameters: {TrainableParameters:N0} trainable of {TotalParameters:N0}\n" +
-        (Bf16 ? "precision: bf16 mixed (matmuls in bf16; float32 weights, optimizer state, norms and loss)\n" : "precision: float32\n") +
+        $"precision: {Precision}\n" +
         $"memory (largest batch, estimate): {Memory}\n";
 }

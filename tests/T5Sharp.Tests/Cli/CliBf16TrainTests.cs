@@ -54,6 +54,9 @@ public class CliBf16TrainTests
         Assert.Contains("precision: bf16 mixed", dry.Stdout);
         var plain = CliRunner.RunWith(env, Train(temp, model, data, "--dry-run"));
         Assert.Contains("precision: float32", plain.Stdout);
+        var lora = CliRunner.RunWith(env, Train(temp, model, data, "--bf16", "--lora", "r=4,alpha=8,targets=q,v", "--dry-run"));
+        Assert.True(lora.ExitCode == 0, lora.Stderr);
+        Assert.Contains("precision: bf16 (the frozen base stored in bf16; the adapter", lora.Stdout);
 
         var train = CliRunner.RunWith(env, Train(temp, model, data, "--bf16"));
         Assert.True(train.ExitCode == 0, train.Stderr);
