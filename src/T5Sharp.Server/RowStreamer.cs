@@ -8,8 +8,8 @@ namespace T5Sharp.Server;
 public sealed record StreamPiece(int Row, long? TokenId, string Text);
 
 /// <summary>
-/// Turns a prompt's tokens, on the scheduler thread, into pieces for the HTTP handler to send: per row, the text that
-/// can no longer change (as <see cref="TextStreamer"/> releases it), with the token that brought it. Rows that already
+/// Turns a prompt's tokens, on the scheduler thread, into pieces for the HTTP handler to send: per row, the token's
+/// text as <see cref="TextStreamer"/> releases it (what no later token can change), with the token that brought it. Rows that already
 /// ended send nothing more.
 /// </summary>
 public sealed class RowStreamer : IGenerationStreamer

@@ -57,6 +57,66 @@ public class StreamingTests
         Assert.True(pieces.Count > 3, $"the text came in {pieces.Count} pieces");
     }
 
+    /// <summary>Streams <paramref name="ids"/> one token a step; returns the pieces handed on.</summary>
+    static List<string> StreamPieces(T5Sharp.Tokenization.T5Tokenizer tokenizer, IReadOnlyList<int> ids)
+    {
+        var pieces = new List<string>();
+        var streamer = new TextStreamer(tokenizer, pieces.Add);
+        for (int i = 0; i < ids.Count; i++) streamer.Put(i, [ids[i]]);
+        streamer.End();
+        return pieces;
+    }
+
+    /// <summary>
+    /// Text is handed on token by token (as TGI streams), and what was handed on never has to change: on every DialogSum
+    /// dev dialogue and summary (their "I ' Ve", "haven ' t" are what HF's clean-up rewrites after the fact) and on the
+    /// clean-up's own patterns, the pieces join to HF's decoded text, with clean_up_tokenization_spaces off (FLAN-T5's
+    /// tokenizer_config.json) and on (HF's default when the key is absent). HF's TextStreamer, which holds words back to
+    /// the last space, would print "do " before "do n't" became "don't".
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StreamedPiecesNeverChangeAndComeTokenByToken(bool cleanUp)
+    {
+        using var temp = new TempDir();
+        string folder = temp.File("tokenizer");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(SharedPaths.RealTokenizer)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        string configPath = Path.Combine(folder, "tokenizer_config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config["clean_up_tokenization_spaces"] = cleanUp;
+        File.WriteAllText(configPath, config.ToJsonString());
+        var tokenizer = T5Sharp.Tokenization.T5Tokenizer.FromFolder(folder);
+        Assert.Equal(cleanUp, tokenizer.CleanUpTokenizationSpaces);
+
+        var texts = new List<string>
+        {
+            "I do n't know , it ' s what I 've seen and they 're sure I 'm right .", "a ' b", "it ' s", "x n", "n", "' '",
+            "don ' t", "tabs\tand\nnew lines ! ok ?", "Anna's train to Paris is 45 minutes late.",
+        };
+        foreach (var line in File.ReadLines(Path.Combine(SharedPaths.Data, "dialogsum", "dialogsum.dev.jsonl")))
+        {
+            var record = System.Text.Json.JsonDocument.Parse(line).RootElement;
+            texts.Add(record.GetProperty("dialogue").GetString()!);
+            texts.Add(record.GetProperty("summary").GetString()!);
+        }
+        int tokens = 0, pieces = 0;
+        foreach (string text in texts)
+        {
+            var ids = tokenizer.Encode(text);
+            var streamed = StreamPieces(tokenizer, ids);
+            Assert.Equal(tokenizer.Decode(ids, skipSpecialTokens: true), string.Concat(streamed));
+            tokens += ids.Length;
+            pieces += streamed.Count;
+        }
+        // token granularity: nearly every token releases text (one piece per word would be about 0.7 per token)
+        Assert.True(pieces >= 0.9 * (tokens - texts.Count), $"{pieces} pieces for {tokens} tokens");
+        Assert.Equal(["Anna", "'", "s", " train", " to", " Paris", " is", " 45", " minutes", " late", "."],
+            StreamPieces(tokenizer, tokenizer.Encode("Anna's train to Paris is 45 minutes late.")));
+        Assert.Equal(cleanUp ? ["do", "n't", " know"] : ["do", " n", "'", "t", " know"], StreamPieces(tokenizer, tokenizer.Encode("do n't know")));
+    }
+
     [Fact]
     public void ConversationContextDropsOldestTurnsToFitTheBudget()
     {
