@@ -12,7 +12,8 @@ namespace T5Sharp.Server;
 /// it (encoded together, with their own encoder output and cache rows) so that one model call per step serves every
 /// greedy/sampling prompt of that model (up to the batch size); a prompt leaves the step it finishes or its client goes
 /// away. When nothing is running, the first prompts wait up to the batch timeout for companions. Beam search runs in
-/// batches of its own: each beam prompt alone, as `t5sharp generate` does, between two steps of the cohorts.
+/// batches of its own between two steps of the cohorts, to the end: the beam prompts taken at one step boundary with
+/// the same model and settings form one batch, as `t5sharp generate` batches a file.
 /// Adapters are batched per adapter: each is its own model (a copy of the base with its LoRA), so it has its own cohort.
 /// </summary>
 public sealed class Scheduler : IDisposable
@@ -120,25 +121,12 @@ public sealed class Scheduler : IDisposable
             jobs.Remove(job);
             job.Complete(new JobResult([], true));
         }
-        foreach (var beam in jobs.Where(j => j.IsBeam).ToList())
-        {
-            jobs.Remove(beam);
-            Interlocked.Increment(ref _active);
-            _metrics.ActiveRequests.Inc();
-            _metrics.BatchSize.Observe(1);
-            try
-            {
-                using var scope = NewDisposeScope();
-                var ids = tensor(beam.InputIds, [1, beam.InputIds.Length]);
-                var mask = ones_like(ids);
-                var output = Seq2SeqGenerator.Generate(beam.Model.Pretrained.Model, ids, mask, beam.Config);
-                Finish(beam, new JobResult(output.Sequences, false), null);
-            }
-            catch (Exception e)
-            {
-                Finish(beam, null, e);
-            }
-        }
+        var beams = jobs.Where(j => j.IsBeam).ToList();
+        jobs.RemoveAll(j => j.IsBeam);
+        // beam prompts with the same model and settings are searched as one batch (rows padded, as `generate` batches
+        // a file); beam sampling draws from its own seed, so each such prompt runs alone
+        foreach (var group in beams.GroupBy(j => j.Config.DoSample ? (object)j : (j.Model, j.Config with { Seed = null })))
+            RunBeams(group.ToList());
         foreach (var group in jobs.GroupBy(j => j.Model))
         {
             var members = group.ToList();
@@ -160,6 +148,39 @@ public sealed class Scheduler : IDisposable
                 if (!entry.Cohort.Active) entry.Cohort.Dispose();
             }
         }
+    }
+
+    /// <summary>One beam search over <paramref name="batch"/> (same model and settings) to the end, as `generate` runs a batch.</summary>
+    void RunBeams(List<GenerationJob> batch)
+    {
+        Interlocked.Add(ref _active, batch.Count);
+        _metrics.ActiveRequests.Inc(batch.Count);
+        _metrics.BatchSize.Observe(batch.Count);
+        long[][] sequences;
+        try
+        {
+            using var scope = NewDisposeScope();
+            var model = batch[0].Model.Pretrained.Model;
+            int width = batch.Max(j => j.InputIds.Length);
+            var ids = new long[batch.Count * width];
+            var mask = new long[batch.Count * width];
+            Array.Fill(ids, model.Config.PadTokenId);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                batch[i].InputIds.CopyTo(ids, i * width);
+                Array.Fill(mask, 1L, i * width, batch[i].InputIds.Length);
+            }
+            var config = batch[0].Config;
+            sequences = Seq2SeqGenerator.Generate(model, tensor(ids, [batch.Count, width]), tensor(mask, [batch.Count, width]), config).Sequences;
+        }
+        catch (Exception e)
+        {
+            foreach (var job in batch) Finish(job, null, e);
+            return;
+        }
+        int perPrompt = batch[0].Config.NumReturnSequences; // rows come prompt by prompt
+        for (int i = 0; i < batch.Count; i++)
+            Finish(batch[i], new JobResult(sequences.Skip(i * perPrompt).Take(perPrompt).ToArray(), false), null);
     }
 
     void StepAll()

@@ -21,7 +21,7 @@ public sealed class ServerMetrics
         Requests = f.CreateCounter("t5sharp_requests_total", "HTTP requests by route and status.", "route", "status");
         QueueDepth = f.CreateGauge("t5sharp_queue_depth", "Prompts waiting for a batch.");
         ActiveRequests = f.CreateGauge("t5sharp_active_requests", "Prompts being decoded.");
-        BatchSize = f.CreateHistogram("t5sharp_batch_size", "Prompts per model call: each decoder step of a model's running cohort (continuous batching), or 1 for a beam prompt (run alone).",
+        BatchSize = f.CreateHistogram("t5sharp_batch_size", "Prompts per model call: each decoder step of a model's running cohort (continuous batching), or a beam search's batch (prompts with the same settings, searched together to the end).",
             new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64, 128] });
         TokensGenerated = f.CreateCounter("t5sharp_tokens_generated_total", "Tokens generated.");
         var seconds = Histogram.ExponentialBuckets(0.001, 2, 16);

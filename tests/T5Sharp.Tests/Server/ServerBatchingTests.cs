@@ -40,6 +40,27 @@ public class ServerBatchingTests(ServerFixture f)
         Assert.True(batches - single >= 1, $"no batch of more than one prompt formed ({batches} batches, {single} of one)");
     }
 
+    /// <summary>Beam prompts with the same settings are searched as one batch, and each still gets its solo beams.</summary>
+    [Fact]
+    public async Task ConcurrentBeamPromptsShareABatchAndEqualTheirSoloBeams()
+    {
+        string before = await f.Client.GetStringAsync("/metrics");
+        var prompts = Enumerable.Range(0, 8).Select(i => "summarize: " + string.Join(" ", Enumerable.Range(0, 2 + i * 3).Select(w => $"word{(w * 5 + i) % 11}"))).ToList();
+        var settings = new GenerationSettings { MaxNewTokens = 10, NumBeams = 3, NumReturnSequences = 2, LengthPenalty = 0.5 };
+        var answers = await Task.WhenAll(prompts.Select(p => f.Post("/v1/completions", new { prompt = p, max_tokens = 10, num_beams = 3, n = 2, length_penalty = 0.5 })));
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            Assert.Equal(200, answers[i].Status);
+            var texts = answers[i].Body.GetProperty("choices").EnumerateArray().Select(c => c.GetProperty("text").GetString()).ToList();
+            Assert.Equal(f.Expected(prompts[i], settings), texts);
+        }
+        string after = await f.Client.GetStringAsync("/metrics");
+        double batches = Metric(after, "t5sharp_batch_size_count") - Metric(before, "t5sharp_batch_size_count");
+        double prompted = Metric(after, "t5sharp_batch_size_sum") - Metric(before, "t5sharp_batch_size_sum");
+        Assert.Equal(prompts.Count, prompted); // one observation per beam batch, of its prompts
+        Assert.True(batches < prompts.Count, $"{prompts.Count} beam prompts ran in {batches} batches: none shared one");
+    }
+
     [Fact]
     public async Task ACancelledStreamLeavesItsBatchAndFreesItsSlot()
     {
