@@ -13,7 +13,9 @@ namespace T5Sharp.Bench;
 /// without (--max-batch-size 1) in the same process: requests/s, tokens/s, p50/p99 latency, p50 time to first token.
 /// args: [concurrency levels, default 1,4,16,64] [requests per level (at least the
 /// concurrency), default max(8, 2 × concurrency)]; `parts`: only
-/// <see cref="ServeCostBreakdown"/> (where the time goes, and the speedup batching can give at best on this CPU).
+/// <see cref="ServeCostBreakdown"/> (where the time goes, and the speedup batching can give at best on this CPU);
+/// `beams [levels] [requests]`: the same with beam search (num_beams 4, not streamed), where batching means beam
+/// prompts with the same settings searched together and batch size 1 searches them one by one.
 /// </summary>
 public static class ServeBenchmark
 {
@@ -21,6 +23,8 @@ public static class ServeBenchmark
 
     public static void Run(string[] args)
     {
+        bool beams = args is ["beams", ..];
+        if (beams) args = args[1..];
         int[] levels = args.Length > 0 && args[0] != "parts" ? args[0].Split(',').Select(int.Parse).ToArray() : [1, 4, 16, 64];
         int? fixedCount = args.Length > 1 ? int.Parse(args[1]) : null;
         string dir = Path.Combine(Path.GetTempPath(), "t5sharp-serve-bench");
@@ -29,7 +33,8 @@ public static class ServeBenchmark
             ModelFolder.Save(dir, config, random.state_dict(), tokenizerSourceDir: Path.GetDirectoryName(BenchPaths.FlanT5SmallConfig));
         using var models = ModelRegistry.Load("flan-t5-small-random", () => PretrainedT5.Load(dir), []);
         string prompt = Prompt(models.Base.Pretrained);
-        Console.WriteLine($"flan-t5-small shape (random init), {PromptTokens}-token prompts, {NewTokens} new tokens, threads {TorchSharp.torch.get_num_threads()}");
+        Console.WriteLine($"flan-t5-small shape (random init), {PromptTokens}-token prompts, {NewTokens} new tokens, " +
+                          $"{(beams ? "beam search (4 beams, not streamed)" : "greedy, streamed")}, threads {TorchSharp.torch.get_num_threads()}");
         if (args is ["parts", ..])
         {
             ServeCostBreakdown.Print(models.Base.Pretrained.Model, 16, PromptTokens, NewTokens);
@@ -40,7 +45,10 @@ public static class ServeBenchmark
             foreach (int maxBatch in new[] { 16, 1 })
             {
                 int count = fixedCount is { } n ? Math.Max(n, c) : Math.Max(8, 2 * c); // at least c: the level must reach c in flight
-                var r = Load(models, maxBatch, c, count, prompt).GetAwaiter().GetResult();
+                object body = beams
+                    ? new { prompt, max_tokens = NewTokens, min_tokens = NewTokens, num_beams = 4 }
+                    : new { prompt, max_tokens = NewTokens, min_tokens = NewTokens, stream = true };
+                var r = Load(models, maxBatch, c, count, body).GetAwaiter().GetResult();
                 Console.WriteLine($"{maxBatch,5} {c,5} {count,9} {count / r.Seconds,7:F2} {count * NewTokens / r.Seconds,9:F1} {Pct(r.Latencies, 50),7:F0} {Pct(r.Latencies, 99),7:F0} {Pct(r.FirstTokens, 50),12:F0}");
             }
     }
@@ -56,12 +64,11 @@ public static class ServeBenchmark
         return text;
     }
 
-    static async Task<(double Seconds, List<double> Latencies, List<double> FirstTokens)> Load(ModelRegistry models, int maxBatch, int concurrency, int count, string prompt)
+    static async Task<(double Seconds, List<double> Latencies, List<double> FirstTokens)> Load(ModelRegistry models, int maxBatch, int concurrency, int count, object body)
     {
         await using var server = new T5Server(models, new ServerOptions { Port = 0, MaxBatchSize = maxBatch, MaxQueue = 4096, MaxInputTokens = 512 });
         await server.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}"), Timeout = TimeSpan.FromMinutes(10) };
-        var body = new { prompt, max_tokens = NewTokens, min_tokens = NewTokens, stream = true };
         await One(client, body); // warm-up
         var latencies = new List<double>();
         var firsts = new List<double>();
@@ -92,6 +99,7 @@ public static class ServeBenchmark
         double first = -1;
         while (await reader.ReadLineAsync() is { } line)
             if (first < 0 && line.StartsWith("data: {")) first = clock.Elapsed.TotalMilliseconds;
+        if (first < 0) first = clock.Elapsed.TotalMilliseconds; // not streamed: the whole answer is the first token's arrival
         return (clock.Elapsed.TotalMilliseconds, first);
     }
 
