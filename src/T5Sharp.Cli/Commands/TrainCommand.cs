@@ -150,7 +150,7 @@ public static class TrainCommand
                 trainer.AddCallback(new AtTrainBegin(() =>
                 {
                     if (trainer.ResumedFrom is { } from) progress.Note($"resumed from {from}");
-                    foreach (var left in trainer.RemovedLeftovers) progress.Note($"removed {left} (left by an interrupted save)");
+                    foreach (var left in trainer.RemovedLeftovers) progress.Note($"removed {left} (left by an interrupted save or deletion)");
                     if (trainer.RemovedPreviousRun.Count > 0)
                         progress.Note($"overwrite_output_dir: removed the previous run's {string.Join(", ", trainer.RemovedPreviousRun.Select(Path.GetFileName))}");
                 }));

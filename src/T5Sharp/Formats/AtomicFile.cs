@@ -24,6 +24,13 @@ public static class AtomicFile
         return new Restore(() => Fault.Value = previous);
     }
 
+    /// <summary>Throws what an injected fault returns for <paramref name="path"/> (the seam for other all-or-nothing steps,
+    /// e.g. a deletion interrupted after its rename).</summary>
+    internal static void ThrowInjectedFault(string path)
+    {
+        if (Fault.Value?.Invoke(path) is { } injected) throw injected;
+    }
+
     /// <summary>A unique temporary sibling of <paramref name="fullPath"/>.</summary>
     public static string TemporaryName(string fullPath) => $"{fullPath}{TemporaryMarker}{Environment.ProcessId}-{Guid.NewGuid():N}";
 

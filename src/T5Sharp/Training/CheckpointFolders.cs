@@ -84,7 +84,23 @@ public static class CheckpointFolders
     }
 
     /// <summary>
-    /// Removes what interrupted saves left in <paramref name="runDir"/>: temporary checkpoint folders and
+    /// Deletes a checkpoint (or any run folder entry) so that it is never seen half deleted: it is first renamed to a
+    /// temporary name, then removed. A kill during a plain recursive delete could leave checkpoint-N with its
+    /// trainer_state.json but without, say, optimizer.safetensors — complete by every mark, and a resume would fail on
+    /// it; a temporary name is what <see cref="CleanLeftovers"/> removes at the next start.
+    /// </summary>
+    public static void DeleteWhole(string dir)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
+        string doomed = AtomicFile.TemporaryName(full);
+        Directory.Move(full, doomed);
+        AtomicFile.SyncDirectory(Path.GetDirectoryName(full)!);
+        AtomicFile.ThrowInjectedFault(doomed); // tests: the process dies here
+        Directory.Delete(doomed, recursive: true);
+    }
+
+    /// <summary>
+    /// Removes what interrupted saves and deletions left in <paramref name="runDir"/>: temporary checkpoint folders and
     /// <c>*.tmp-*</c> files, in the run folder and in its checkpoint-N and final/ folders. Returns what it removed.
     /// </summary>
     public static List<string> CleanLeftovers(string runDir)

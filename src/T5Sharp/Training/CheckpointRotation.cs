@@ -27,7 +27,7 @@ public static class CheckpointRotation
             for (int i = best; i < sorted.Count - 2; i++) (sorted[i], sorted[i + 1]) = (sorted[i + 1], sorted[i]);
         if (keep == 1 && loadBestModelAtEnd && best >= 0 && !SamePath(sorted[^1], bestCheckpoint!)) keep = 2;
         var deleted = sorted.Take(Math.Max(0, sorted.Count - keep)).ToList();
-        foreach (var dir in deleted) Directory.Delete(dir, recursive: true);
+        foreach (var dir in deleted) CheckpointFolders.DeleteWhole(dir); // a kill mid-delete must not leave a "complete" half
         return deleted;
     }
 

@@ -100,7 +100,7 @@ internal sealed class RunSetup
             var previous = PreviousRunEntries(dir);
             foreach (var entry in previous)
             {
-                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                if (Directory.Exists(entry)) CheckpointFolders.DeleteWhole(entry);
                 else File.Delete(entry);
             }
             RemovedPreviousRun = previous;

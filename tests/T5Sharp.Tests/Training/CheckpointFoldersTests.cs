@@ -29,6 +29,29 @@ public class CheckpointFoldersTests
         Assert.Contains("optimizer.safetensors.tmp-1-ab", CheckpointFolders.Incomplete(two));
     }
 
+    /// <summary>
+    /// save_total_limit's deletion killed half way (found by the SIGKILL test, seed 2: checkpoint-1 kept its
+    /// trainer_state.json but had lost optimizer.safetensors, so it looked complete and a resume failed on it): the folder
+    /// is renamed before anything in it is removed, so what a kill leaves is a temporary name, never a checkpoint-N.
+    /// </summary>
+    [Fact]
+    public void ARotationKilledMidDeleteLeavesNoHalfCheckpoint()
+    {
+        using var temp = new TempDir();
+        string one = Checkpoint(temp, 1, complete: true);
+        string two = Checkpoint(temp, 2, complete: true);
+        string three = Checkpoint(temp, 3, complete: true);
+        var killed = new IOException("killed during the deletion");
+        using (AtomicFile.InjectFaults(path => path.Contains("checkpoint-1" + AtomicFile.TemporaryMarker) ? killed : null))
+            Assert.Same(killed, Assert.Throws<IOException>(() => CheckpointRotation.Rotate(temp.File("run"), 2, null, false)));
+        Assert.False(Directory.Exists(one));
+        Assert.Equal([two, three], CheckpointRotation.Sorted(temp.File("run")));
+        string leftover = Assert.Single(Directory.GetDirectories(temp.File("run"), "checkpoint-1" + AtomicFile.TemporaryMarker + "*"));
+        Assert.True(File.Exists(Path.Combine(leftover, TrainerState.FileName))); // the files were still there when it died
+        Assert.Equal([leftover], CheckpointFolders.CleanLeftovers(temp.File("run")));
+        Assert.Equal([two, three], Directory.GetDirectories(temp.File("run")).Order());
+    }
+
     [Fact]
     public void ResumeErrorsNameOnlyCheckpointsThatExistAndAreComplete()
     {
