@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using T5Sharp.Generation.Processors;
 using T5Sharp.Modeling;
 using TorchSharp;
@@ -36,7 +37,7 @@ internal static class SampleSearch
                     : scores.argmax(1);
                 // HF: a finished row gets pad whatever was picked, and its score is that of pad
                 var finishedMask = tensor(finished).to(s.Device);
-                picked = picked.masked_fill(finishedMask, s.Pad);
+                picked = picked.masked_fill(finishedMask, Scalars.Of(s.Pad));
                 var column = picked.unsqueeze(1);
                 var parts = new List<Tensor> { picked.to(ScalarType.Float64), scores.gather(1, column).squeeze(1).to(ScalarType.Float64) };
                 if (wantLogProbs) parts.Add(scores.log_softmax(1).gather(1, column).squeeze(1).to(ScalarType.Float64));

@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using T5Sharp.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -110,7 +111,7 @@ public sealed class T5Attention : nn.Module, IProjectionHost
             // ~13–16× at full length on a CPU without bf16 hardware (bench `attention`). It always divides by √d_kv, so the query is multiplied by √d_kv first
             // (exact when d_kv is a power of two, as in every released T5). With bf16 queries it accumulates the
             // scores and the softmax in float32 and takes the float32 bias + mask as it is.
-            return nn.functional.scaled_dot_product_attention(query * Math.Sqrt(_dKv), keys, values, positionBias, 0.0, false);
+            return nn.functional.scaled_dot_product_attention(query * Scalars.Of(Math.Sqrt(_dKv)), keys, values, positionBias, 0.0, false);
         }
         // Dropout on the weights, or another precision: HF's order of operations, scores and softmax in float32. (With
         // dropout, libtorch's fused attention falls back to this same math plus a serial bernoulli_ mask and extra passes.)

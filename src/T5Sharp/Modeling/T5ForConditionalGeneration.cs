@@ -175,7 +175,7 @@ public sealed class T5ForConditionalGeneration : nn.Module
     public Tensor LmLogits(Tensor decoderOutput)
     {
         using var scope = NewDisposeScope();
-        var scaled = lm_head is not null ? decoderOutput : decoderOutput * Math.Pow(Config.DModel, -0.5);
+        var scaled = lm_head is not null ? decoderOutput : decoderOutput * Scalars.Of(Math.Pow(Config.DModel, -0.5));
         var weight = lm_head?.weight ?? shared.weight!;
         var logits = _autocast == ComputeType.BFloat16 ? Autocast.Matmul(scaled, weight, ScalarType.BFloat16)
             : _int8LmHead is not null ? Int8Linear.Forward(scaled, _int8LmHead)
@@ -220,7 +220,7 @@ public sealed class T5ForConditionalGeneration : nn.Module
         using var scope = NewDisposeScope();
         var start = full(labels.shape[0], 1, decoderStartId, labels.dtype, labels.device);
         var shifted = cat([start, labels.narrow(1, 0, labels.shape[1] - 1)], 1);
-        return shifted.masked_fill(shifted.eq(-100), padId).MoveToOuterDisposeScope();
+        return shifted.masked_fill(shifted.eq(Scalars.Of(-100L)), Scalars.Of(padId)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

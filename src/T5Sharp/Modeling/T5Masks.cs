@@ -1,9 +1,11 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace T5Sharp.Modeling;
 
-/// <summary>Additive attention masks as transformers builds them: 0 where attended, the dtype's lowest value where not.</summary>
+/// <summary>Additive attention masks as transformers builds them: 0 where attended, the dtype's lowest value where not
+/// (cached scalars: see <see cref="Scalars"/>).</summary>
 public static class T5Masks
 {
     static double Lowest(ScalarType dtype) => dtype switch
@@ -19,7 +21,7 @@ public static class T5Masks
     {
         using var scope = NewDisposeScope();
         var m = attentionMask.to(dtype).unsqueeze(1).unsqueeze(1);
-        return ((1.0 - m) * Lowest(dtype)).MoveToOuterDisposeScope();
+        return (m.neg().add_(Scalars.Of(1.0)) * Scalars.Of(Lowest(dtype))).MoveToOuterDisposeScope(); // (1 − m) · lowest
     }
 
     /// <summary>Causal mask [1, 1, queryLength, keyLength] for queries at positions queryStart.. over keys 0..keyLength-1.</summary>
@@ -29,7 +31,7 @@ public static class T5Masks
         var query = arange(queryStart, queryStart + queryLength, ScalarType.Int64, device).unsqueeze(1);
         var key = arange(0, keyLength, ScalarType.Int64, device).unsqueeze(0);
         var future = key.gt(query).to(dtype);
-        return (future * Lowest(dtype)).unsqueeze(0).unsqueeze(0).MoveToOuterDisposeScope();
+        return (future * Scalars.Of(Lowest(dtype))).unsqueeze(0).unsqueeze(0).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -42,6 +44,6 @@ public static class T5Masks
         var start = tensor(starts, [starts.Length, 1]).to(device);
         var key = arange(0, keyLength, ScalarType.Int64, device).unsqueeze(0);
         var before = key.lt(start).to(dtype);
-        return (before * Lowest(dtype)).unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();
+        return (before * Scalars.Of(Lowest(dtype))).unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using T5Sharp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,19 +20,20 @@ public static class T5RelativePosition
         if (bidirectional)
         {
             numBuckets /= 2;
-            buckets = buckets + rel.gt(0).to(ScalarType.Int64) * numBuckets;
+            buckets = buckets + rel.gt(Scalars.Of(0L)).to(ScalarType.Int64) * Scalars.Of((long)numBuckets);
             rel = rel.abs();
         }
         else
         {
-            rel = -rel.clamp_max(0);
+            rel = -rel.clamp_max(Scalars.Of(0L));
         }
         int maxExact = numBuckets / 2;
-        var isSmall = rel.lt(maxExact);
+        var isSmall = rel.lt(Scalars.Of((long)maxExact));
         // float32 arithmetic as in transformers, so the bucket edges round the same way; log(0) is masked out below.
-        var large = (rel.to(ScalarType.Float32) / (float)maxExact).log() / Math.Log(maxDistance / (double)maxExact)
-                    * (numBuckets - maxExact);
-        var largeBucket = (large.to(ScalarType.Int64) + maxExact).clamp_max(numBuckets - 1);
+        // (explicit cached scalars: see Scalars — this runs at every decoding step)
+        var large = (rel.to(ScalarType.Float32) / Scalars.Of((float)maxExact)).log() / Scalars.Of(Math.Log(maxDistance / (double)maxExact))
+                    * Scalars.Of((long)(numBuckets - maxExact));
+        var largeBucket = (large.to(ScalarType.Int64) + Scalars.Of((long)maxExact)).clamp_max(Scalars.Of((long)(numBuckets - 1)));
         return (buckets + where(isSmall, rel, largeBucket)).MoveToOuterDisposeScope();
     }
 }

@@ -22,7 +22,7 @@ public partial class LayeringTests
         ["Data"] = ["Formats", "Tokenization"],
         ["Modeling"] = ["Runtime", "Formats", "Kernels"],
         ["Pretrained"] = ["Runtime", "Formats", "Hub", "Tokenization", "Modeling"],
-        ["Generation"] = ["Distributed", "Formats", "Tokenization", "Data", "Modeling", "Pretrained"],
+        ["Generation"] = ["Runtime", "Distributed", "Formats", "Tokenization", "Data", "Modeling", "Pretrained"],
         ["Peft"] = ["Formats", "Kernels", "Modeling", "Pretrained"],
         ["Evaluation"] = ["Distributed", "Formats", "Plotting", "Tokenization", "Data", "Pretrained"],
         ["Training"] = ["Runtime", "Kernels", "Distributed", "Formats", "Hub", "Tokenization", "Data", "Modeling", "Pretrained", "Generation",
