@@ -21,7 +21,8 @@ public static class OpsRoutes
     /// <summary>How prompts share model calls (/info says it, so a client can see what to expect).</summary>
     public const string Batching = "continuous for greedy and sampling: a prompt joins its model's running batch at the next decoder step " +
         "(its own encoder output and cache rows) and leaves the step it finishes or its client goes away, one model call per step for " +
-        "up to max_batch_size prompts; beam search runs each prompt on its own, between two steps";
+        "up to max_batch_size prompts; beam search runs between two steps, to the end, the beam prompts that arrived together with " +
+        "the same settings searched as one batch";
 
     /// <summary>
     /// Why per adapter: a mixed batch would need per-row LoRA deltas in every adapted projection (route each row to its
