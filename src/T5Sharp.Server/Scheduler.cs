@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using T5Sharp.Data;
 using T5Sharp.Generation;
 using T5Sharp.Runtime;
 using TorchSharp;
@@ -161,17 +162,8 @@ public sealed class Scheduler : IDisposable
         {
             using var scope = NewDisposeScope();
             var model = batch[0].Model.Pretrained.Model;
-            int width = batch.Max(j => j.InputIds.Length);
-            var ids = new long[batch.Count * width];
-            var mask = new long[batch.Count * width];
-            Array.Fill(ids, model.Config.PadTokenId);
-            for (int i = 0; i < batch.Count; i++)
-            {
-                batch[i].InputIds.CopyTo(ids, i * width);
-                Array.Fill(mask, 1L, i * width, batch[i].InputIds.Length);
-            }
-            var config = batch[0].Config;
-            sequences = Seq2SeqGenerator.Generate(model, tensor(ids, [batch.Count, width]), tensor(mask, [batch.Count, width]), config).Sequences;
+            var (ids, mask) = Batches.PadWithMask(batch.Select(j => j.InputIds).ToList(), model.Config.PadTokenId);
+            sequences = Seq2SeqGenerator.Generate(model, ids, mask, batch[0].Config).Sequences;
         }
         catch (Exception e)
         {

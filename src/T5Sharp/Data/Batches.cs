@@ -18,6 +18,13 @@ public static class Batches
         return tensor(flat, [rows.Length, columns], ScalarType.Int64);
     }
 
+    /// <summary>
+    /// Token rows of different lengths as a right-padded [rows, longest] id tensor and its 1/0 attention mask (a
+    /// tokenizer's batch encoding, for ids that are already tokens).
+    /// </summary>
+    public static (Tensor InputIds, Tensor AttentionMask) PadWithMask(IReadOnlyList<long[]> rows, long pad) =>
+        (ToTensor(PadRight(rows, pad)), ToTensor(PadRight(rows.Select(r => Enumerable.Repeat(1L, r.Length).ToArray()).ToList(), 0)));
+
     /// <summary>Right-pads rows to the longest with <paramref name="pad"/> (labels use -100, which the loss ignores).</summary>
     public static long[][] PadRight(IReadOnlyList<long[]> rows, long pad)
     {

@@ -1,3 +1,4 @@
+using T5Sharp.Data;
 using T5Sharp.Generation.Processors;
 using T5Sharp.Modeling;
 using TorchSharp;
@@ -71,18 +72,9 @@ public sealed class DecodingCohort : IDisposable
         }
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        int width = requests.Max(r => r.InputIds.Length);
-        long pad = mc.PadTokenId;
-        var ids = new long[requests.Count * width];
-        var mask = new long[requests.Count * width];
-        for (int i = 0; i < requests.Count; i++)
-        {
-            Array.Fill(ids, pad, i * width, width);
-            requests[i].InputIds.CopyTo(ids, i * width);
-            Array.Fill(mask, 1L, i * width, requests[i].InputIds.Length);
-        }
-        var idsT = tensor(ids, [requests.Count, width]).to(device);
-        var maskT = tensor(mask, [requests.Count, width]).to(device);
+        var (ids, mask) = Batches.PadWithMask(requests.Select(r => r.InputIds).ToList(), mc.PadTokenId);
+        var idsT = ids.to(device);
+        var maskT = mask.to(device);
         var encoded = _model.Encode(idsT, maskT);
         var cache = _model.CreateDecoderCache(encoded, maskT, joining.Max(m => m.Setup.MaxLength));
         try
