@@ -59,10 +59,7 @@ public class CliQuantizeTests
         var generated = Generate("--quantize", "int8");
         Assert.True(generated.ExitCode == 0, generated.Stderr);
 
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "T5Sharp.Cli.dll"), "serve", "--model", Model, "--port", "0", "--quantize", "int8"])
-            psi.ArgumentList.Add(a);
-        using var server = Process.Start(psi)!;
+        using var server = Process.Start(CliRunner.StartInfo("serve", "--model", Model, "--port", "0", "--quantize", "int8"))!;
         try
         {
             _ = server.StandardOutput.ReadToEndAsync();

@@ -204,9 +204,7 @@ public class CrashSafetyTests
     /// <summary>Starts `t5sharp train`, waits for <paramref name="saves"/> "saved" lines and <paramref name="delayMs"/> more, then SIGKILLs it.</summary>
     static bool KillAfter(string config, string run, string? resume, int saves, int delayMs)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "T5Sharp.Cli.dll"));
-        foreach (var a in (string[])["train", "--config", config, "--output-dir", run]) psi.ArgumentList.Add(a);
+        var psi = CliRunner.StartInfo("train", "--config", config, "--output-dir", run);
         if (resume is not null) { psi.ArgumentList.Add("--resume"); psi.ArgumentList.Add(resume); }
         else if (Directory.Exists(run)) { psi.ArgumentList.Add("--set"); psi.ArgumentList.Add("overwrite_output_dir=true"); }
         using var process = Process.Start(psi)!;
